@@ -1,0 +1,1 @@
+"""Domain of the mentoring app: entities, rules and errors, free of I/O."""

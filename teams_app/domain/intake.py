@@ -1,0 +1,190 @@
+"""The case intake form: parsing a raw submission and validating every field."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from teams_app.domain.enums import Participant, Privacy, Urgency
+from teams_app.domain.errors import FieldError, ValidationFailed
+from teams_app.i18n import Translator, gettext_noop as N_
+
+# Maximum lengths in characters, counted after Unicode NFC normalisation.
+TEXT_LIMITS: dict[str, int] = {
+    "essence": 1000,
+    "actions_taken": 1000,
+    "why_difficult": 1000,
+    "question": 500,
+}
+TEXT_FIELDS = tuple(TEXT_LIMITS)
+
+FIELD_LABELS: dict[str, str] = {
+    "essence": N_("What the problem is"),
+    "actions_taken": N_("What you have already tried"),
+    "why_difficult": N_("Why you cannot solve it alone"),
+    "question": N_("Your question to the mentor"),
+    "participants": N_("Who is involved"),
+    "rubrics": N_("Problem fields"),
+    "privacy": N_("Communication format"),
+    "group_consent": N_("Consent to a discussion with other mentors and teachers"),
+    "urgency": N_("Urgency"),
+    "publish_consent": N_("Consent to publish the solved case in the library"),
+}
+
+E = TypeVar("E", Privacy, Urgency)
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off", ""}
+
+
+def text_length(text: str) -> int:
+    """Count characters as a reader would: after NFC normalisation."""
+    return len(unicodedata.normalize("NFC", text))
+
+
+@dataclass(frozen=True)
+class CaseForm:
+    """A validated intake submission. Text is kept as typed, less outer whitespace."""
+
+    essence: str
+    actions_taken: str
+    why_difficult: str
+    question: str
+    participants: tuple[Participant, ...]
+    rubrics: tuple[str, ...]
+    privacy: Privacy
+    group_consent: bool
+    urgency: Urgency
+    publish_consent: bool
+
+    def texts(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in TEXT_FIELDS}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.texts(),
+            "participants": [p.value for p in self.participants],
+            "rubrics": list(self.rubrics),
+            "privacy": self.privacy.value,
+            "group_consent": self.group_consent,
+            "urgency": self.urgency.value,
+            "publish_consent": self.publish_consent,
+        }
+
+
+def split_multi(value: Any) -> list[str]:
+    """Split a multi-select value: Teams sends one comma-joined string, tests may send a list."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def parse_bool(value: Any) -> bool | None:
+    """Read a toggle value, which may arrive as a bool or as a string; None if unreadable."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    normalised = str(value).strip().lower()
+    if normalised in _TRUE:
+        return True
+    if normalised in _FALSE:
+        return False
+    return None
+
+
+def parse_case_form(raw: Mapping[str, Any], rubric_keys: Collection[str]) -> CaseForm:
+    """Validate a raw submission; raise ``ValidationFailed`` listing every bad field."""
+    errors: list[FieldError] = []
+
+    texts: dict[str, str] = {}
+    for name, limit in TEXT_LIMITS.items():
+        value = raw.get(name)
+        text = "" if value is None else str(value).strip()
+        texts[name] = text
+        if not text:
+            errors.append(FieldError(name, "required"))
+        elif (length := text_length(text)) > limit:
+            errors.append(FieldError(name, "too_long", limit=limit, actual=length))
+
+    participants: list[Participant] = []
+    for item in split_multi(raw.get("participants")):
+        try:
+            participant = Participant(item)
+        except ValueError:
+            errors.append(FieldError("participants", "unknown_choice"))
+            break
+        if participant not in participants:
+            participants.append(participant)
+    if not participants and not any(e.field == "participants" for e in errors):
+        errors.append(FieldError("participants", "choose_at_least_one", limit=1))
+
+    rubrics: list[str] = []
+    for item in split_multi(raw.get("rubrics")):
+        if item not in rubric_keys:
+            errors.append(FieldError("rubrics", "unknown_choice"))
+            break
+        if item not in rubrics:
+            rubrics.append(item)
+    if not rubrics and not any(e.field == "rubrics" for e in errors):
+        errors.append(FieldError("rubrics", "choose_at_least_one", limit=1))
+
+    privacy = _parse_choice(raw.get("privacy"), Privacy, "privacy", errors)
+    urgency = _parse_choice(raw.get("urgency"), Urgency, "urgency", errors)
+
+    flags: dict[str, bool] = {}
+    for name in ("group_consent", "publish_consent"):
+        flag = parse_bool(raw.get(name))
+        if flag is None:
+            errors.append(FieldError(name, "invalid_boolean"))
+        flags[name] = bool(flag)
+
+    if errors:
+        raise ValidationFailed(errors)
+    assert privacy is not None and urgency is not None
+    return CaseForm(
+        **texts,
+        participants=tuple(participants),
+        rubrics=tuple(rubrics),
+        privacy=privacy,
+        group_consent=flags["group_consent"],
+        urgency=urgency,
+        publish_consent=flags["publish_consent"],
+    )
+
+
+def _parse_choice(
+    value: Any, enum_cls: type[E], name: str, errors: list[FieldError]
+) -> E | None:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        errors.append(FieldError(name, "required"))
+        return None
+    try:
+        return enum_cls(text)
+    except ValueError:
+        errors.append(FieldError(name, "unknown_choice"))
+        return None
+
+
+_ERROR_MESSAGES = {
+    "required": N_("«{field}» is required."),
+    "too_long": N_("«{field}» must be at most {limit} characters; it has {actual}."),
+    "choose_at_least_one": N_("«{field}»: choose at least one option."),
+    "unknown_choice": N_("«{field}» contains an option that does not exist."),
+    "invalid_boolean": N_("«{field}» must be yes or no."),
+}
+
+
+def describe_field_error(error: FieldError, translate: Translator) -> str:
+    """Return the message for one field error in the translator's language."""
+    label = translate(FIELD_LABELS.get(error.field, error.field))
+    template = _ERROR_MESSAGES.get(error.code, N_("«{field}» is invalid."))
+    limit = f"{error.limit:,}".replace(",", "\u00a0" if translate.language == "ru" else ",")
+    actual = "" if error.actual is None else f"{error.actual:,}".replace(
+        ",", "\u00a0" if translate.language == "ru" else ","
+    )
+    return translate(template, field=label, limit=limit if error.limit else "", actual=actual)

@@ -1,0 +1,72 @@
+"""Settings of the app, read from environment variables once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_SQLITE_PATH = Path("var") / "mentoring.db"
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the app; ``from_env`` documents the variable behind each."""
+
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+    host: str = "127.0.0.1"
+    port: int = 3978
+    # Bot registration; an empty app id disables Bot Framework authentication,
+    # which only the local Agents Playground and the tests rely on.
+    app_id: str = ""
+    app_password: str = field(default="", repr=False)
+    app_type: str = "SingleTenant"
+    app_tenant_id: str = ""
+    # Demo mode loads demo mentors, materials and solved cases.
+    demo: bool = False
+    # Teams user ids ("29:...") or Entra object ids granted roles in demo mode.
+    demo_mentor_ids: tuple[str, ...] = ()
+    default_locale: str = "ru-RU"
+    # How many ranked mentors the teacher is offered in one round.
+    candidate_count: int = 3
+    # How many library hits the first automatic answer shows.
+    library_hit_count: int = 5
+    # Seconds to wait for one proactive send or card update.
+    connector_timeout: float = 15.0
+    # Migrate the schema and load seed data when the app starts.
+    migrate_on_start: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from ``MENTORING_*`` and ``MICROSOFT_APP_*`` variables."""
+        env = os.environ if environ is None else environ
+        defaults = cls()
+        return cls(
+            database_url=env.get("MENTORING_DATABASE_URL", defaults.database_url),
+            host=env.get("MENTORING_HOST", defaults.host),
+            port=int(env.get("MENTORING_PORT", defaults.port)),
+            app_id=env.get("MICROSOFT_APP_ID", ""),
+            app_password=env.get("MICROSOFT_APP_PASSWORD", ""),
+            app_type=env.get("MICROSOFT_APP_TYPE", defaults.app_type),
+            app_tenant_id=env.get("MICROSOFT_APP_TENANT_ID", ""),
+            demo=_flag(env.get("MENTORING_DEMO")),
+            demo_mentor_ids=tuple(
+                item.strip()
+                for item in env.get("MENTORING_DEMO_MENTOR_IDS", "").split(",")
+                if item.strip()
+            ),
+            default_locale=env.get("MENTORING_DEFAULT_LOCALE", defaults.default_locale),
+            candidate_count=int(env.get("MENTORING_CANDIDATE_COUNT", defaults.candidate_count)),
+            library_hit_count=int(
+                env.get("MENTORING_LIBRARY_HIT_COUNT", defaults.library_hit_count)
+            ),
+            connector_timeout=float(
+                env.get("MENTORING_CONNECTOR_TIMEOUT", defaults.connector_timeout)
+            ),
+            migrate_on_start=not _flag(env.get("MENTORING_SKIP_MIGRATIONS")),
+        )
