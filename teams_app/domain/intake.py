@@ -183,8 +183,13 @@ def describe_field_error(error: FieldError, translate: Translator) -> str:
     """Return the message for one field error in the translator's language."""
     label = translate(FIELD_LABELS.get(error.field, error.field))
     template = _ERROR_MESSAGES.get(error.code, N_("«{field}» is invalid."))
-    limit = f"{error.limit:,}".replace(",", "\u00a0" if translate.language == "ru" else ",")
-    actual = "" if error.actual is None else f"{error.actual:,}".replace(
-        ",", "\u00a0" if translate.language == "ru" else ","
-    )
-    return translate(template, field=label, limit=limit if error.limit else "", actual=actual)
+    limit = _format_count(error.limit, translate.language)
+    actual = _format_count(error.actual, translate.language)
+    return translate(template, field=label, limit=limit, actual=actual)
+
+
+def _format_count(value: int | None, language: str) -> str:
+    """Group thousands as the language does («1 000» in Russian, "1,000" in English)."""
+    if value is None:
+        return ""
+    return f"{value:,}".replace(",", "\u00a0" if language == "ru" else ",")
