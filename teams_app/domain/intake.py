@@ -31,6 +31,22 @@ FIELD_LABELS: dict[str, str] = {
     "group_consent": N_("Consent to a discussion with other mentors and teachers"),
     "urgency": N_("Urgency"),
     "publish_consent": N_("Consent to publish the solved case in the library"),
+    # Fields of the other cards: decline, questions, answers, solution, reflection,
+    # availability and the moderator's edits of a library draft.
+    "decline_reason": N_("Reason for declining"),
+    "questions": N_("Questions"),
+    "custom_question": N_("Your own question"),
+    "answer": N_("Your answer"),
+    "solution": N_("Possible solution"),
+    "materials": N_("Library materials"),
+    "will_do": N_("What you will do"),
+    "what_changed": N_("What has changed for you"),
+    "usefulness": N_("How useful the help was"),
+    "comment": N_("Comment"),
+    "max_open_cases": N_("Open cases at most"),
+    "away_until": N_("Away until"),
+    "mentor": N_("Mentor"),
+    "title": N_("Title"),
 }
 
 E = TypeVar("E", Privacy, Urgency)
@@ -176,12 +192,16 @@ _ERROR_MESSAGES = {
     "choose_at_least_one": N_("«{field}»: choose at least one option."),
     "unknown_choice": N_("«{field}» contains an option that does not exist."),
     "invalid_boolean": N_("«{field}» must be yes or no."),
+    "out_of_range": N_("«{field}» must be between 1 and {limit}."),
+    "too_many": N_("«{field}»: at most {limit} at a time; you chose {actual}."),
 }
 
 
 def describe_field_error(error: FieldError, translate: Translator) -> str:
     """Return the message for one field error in the translator's language."""
-    label = translate(FIELD_LABELS.get(error.field, error.field))
+    # Per-item fields such as "answer_12" or "solution_0" share one label.
+    base = error.field if error.field in FIELD_LABELS else error.field.rsplit("_", 1)[0]
+    label = translate(FIELD_LABELS.get(base, error.field))
     template = _ERROR_MESSAGES.get(error.code, N_("«{field}» is invalid."))
     limit = _format_count(error.limit, translate.language)
     actual = _format_count(error.actual, translate.language)
