@@ -19,6 +19,16 @@ TEXT_LIMITS: dict[str, int] = {
     "question": 500,
 }
 TEXT_FIELDS = tuple(TEXT_LIMITS)
+# Every field of the intake form, in the order the card shows them.
+INTAKE_FIELDS = (
+    *TEXT_FIELDS,
+    "participants",
+    "rubrics",
+    "privacy",
+    "group_consent",
+    "urgency",
+    "publish_consent",
+)
 
 FIELD_LABELS: dict[str, str] = {
     "essence": N_("What the problem is"),

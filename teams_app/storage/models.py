@@ -100,8 +100,15 @@ class User(Base):
     teams_user_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     display_name: Mapped[str] = mapped_column(String(255), default="")
     email: Mapped[str | None] = mapped_column(String(320))
+    # Locale of the user's latest activity.
     locale: Mapped[str] = mapped_column(String(16), default="ru-RU")
+    # "ru" or "en" when the user chose a language in the bot; it wins over the locale.
+    preferred_language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def effective_locale(self) -> str:
+        return self.preferred_language or self.locale
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

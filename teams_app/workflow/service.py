@@ -152,7 +152,7 @@ class Workflow:
                 await _store_reference(session, user.id, reference)
             await session.flush()
             roles = await _roles_of(session, user.id)
-            return Actor(user.id, user.display_name, user.locale, roles)
+            return Actor(user.id, user.display_name, user.effective_locale, roles)
 
     def _is_demo_mentor(self, identity: TeamsIdentity) -> bool:
         ids = set(self.settings.demo_mentor_ids)
@@ -163,7 +163,9 @@ class Workflow:
             user = await session.get(User, user_id)
             if user is None:
                 raise NotFound(what=f"user {user_id}")
-            return Actor(user.id, user.display_name, user.locale, await _roles_of(session, user.id))
+            return Actor(
+                user.id, user.display_name, user.effective_locale, await _roles_of(session, user.id)
+            )
 
     async def conversation_reference(self, user_id: int) -> dict[str, Any] | None:
         async with self.db.transaction() as session:
@@ -173,7 +175,19 @@ class Workflow:
     async def user_locale(self, user_id: int) -> str:
         async with self.db.transaction() as session:
             user = await session.get(User, user_id)
-            return user.locale if user else self.settings.default_locale
+            return user.effective_locale if user else self.settings.default_locale
+
+    async def set_language(self, actor: Actor, language: str | None) -> Actor:
+        """Store the language the user chose (``ru`` or ``en``), or None to follow Teams."""
+        if language not in (None, "ru", "en"):
+            raise ValidationFailed([FieldError("language", "unknown_choice")])
+        async with self.db.transaction() as session:
+            user = await session.get(User, actor.user_id)
+            if user is None:
+                raise NotFound(what=f"user {actor.user_id}")
+            user.preferred_language = language
+            roles = await _roles_of(session, user.id)
+            return Actor(user.id, user.display_name, user.effective_locale, roles)
 
     async def rubrics(self, locale: str | None) -> list[RubricView]:
         translate = translator_for(locale)
@@ -193,6 +207,13 @@ class Workflow:
             profile.away_until = away_until
             if max_open_cases is not None:
                 profile.max_open_cases = max_open_cases
+
+    async def availability(self, actor: Actor) -> tuple[dt.date | None, int]:
+        """Return a mentor's away date and open-case limit, for the availability form."""
+        _require(actor, Role.MENTOR)
+        async with self.db.transaction() as session:
+            profile = await _mentor_profile(session, actor.user_id)
+            return profile.away_until, profile.max_open_cases
 
     # ---------------------------------------------------------------- intake
 
@@ -365,13 +386,22 @@ class Workflow:
         )
 
     async def _start_mentor_round(
-        self, session: AsyncSession, case: Case, action: CaseAction, actor_id: int | None
+        self,
+        session: AsyncSession,
+        case: Case,
+        action: CaseAction,
+        actor_id: int | None,
+        after: dict[str, Any] | None = None,
     ) -> tuple[Notification, ...]:
         """Move the case to choosing a mentor, or to the moderators when nobody is left."""
         if await self._rank(session, case):
-            await _move(session, case, action, actor_id, target=CaseStatus.CHOOSING_MENTOR)
+            await _move(
+                session, case, action, actor_id, target=CaseStatus.CHOOSING_MENTOR, after=after
+            )
             return (Notification(case.teacher_id, CardKind.CANDIDATES, case.id),)
-        await _move(session, case, action, actor_id, target=CaseStatus.AWAITING_MODERATOR)
+        await _move(
+            session, case, action, actor_id, target=CaseStatus.AWAITING_MODERATOR, after=after
+        )
         moderators = await _users_with_role(session, Role.MODERATOR)
         logger.warning("no mentor candidates left case=%s", case.id)
         return (
@@ -463,7 +493,11 @@ class Workflow:
             assignment.responded_at = utcnow()
             await session.flush()
             notifications = await self._start_mentor_round(
-                session, case, CaseAction.DECLINE, actor.user_id
+                session,
+                case,
+                CaseAction.DECLINE,
+                actor.user_id,
+                after={"mentor_id": actor.user_id, "reason": reason},
             )
             return Outcome(case_id=case.id, notifications=notifications)
 
@@ -1128,7 +1162,7 @@ class Workflow:
     ) -> list[CardRecord]:
         """Return every stored card about a case or a library entry."""
         async with self.db.transaction() as session:
-            query = select(CardMessage, User.locale).join(User, User.id == CardMessage.recipient_id)
+            query = select(CardMessage, User).join(User, User.id == CardMessage.recipient_id)
             if case_id is not None:
                 query = query.where(CardMessage.case_id == case_id)
             elif entry_id is not None:
@@ -1143,7 +1177,7 @@ class Workflow:
                 CardRecord(
                     id=card.id,
                     recipient_id=card.recipient_id,
-                    recipient_locale=locale,
+                    recipient_locale=user.effective_locale,
                     kind=card.kind,
                     case_id=card.case_id,
                     entry_id=card.entry_id,
@@ -1153,7 +1187,7 @@ class Workflow:
                     activity_id=card.activity_id,
                     latest=newest[(card.recipient_id, card.kind)] == card.id,
                 )
-                for card, locale in rows
+                for card, user in rows
             ]
 
     async def find_card(self, conversation_id: str, activity_id: str) -> CardRecord | None:
@@ -1346,12 +1380,27 @@ async def _case_for_holder(
     case = await _get_case(session, case_id, lock=True)
     holder = await _holding_assignment(session, case.id)
     if holder is None or holder.mentor_id != actor.user_id:
-        if case.status in TERMINAL_STATUSES or not actor.has(Role.MENTOR):
+        # A mentor who once held the case (before a second opinion, say) is
+        # clicking an old card: that is stale, not a missing permission.
+        if (
+            case.status in TERMINAL_STATUSES
+            or not actor.has(Role.MENTOR)
+            or await _was_assigned(session, case.id, actor.user_id)
+        ):
             raise StaleAction(number=case.number, status=case.status.value)
         raise NotPermitted(role=Role.MENTOR.value)
     if holder.status != AssignmentStatus.ACCEPTED:
         raise StaleAction(number=case.number, status=case.status.value)
     return case, holder
+
+
+async def _was_assigned(session: AsyncSession, case_id: int, mentor_id: int) -> bool:
+    assignment_id = await session.scalar(
+        select(Assignment.id)
+        .where(Assignment.case_id == case_id, Assignment.mentor_id == mentor_id)
+        .limit(1)
+    )
+    return assignment_id is not None
 
 
 async def _assignment_for_mentor(

@@ -13,6 +13,7 @@ from teams_app.domain.enums import Participant, Privacy, Urgency
 from teams_app.domain.errors import FieldError, ValidationFailed
 from teams_app.domain.intake import (
     FIELD_LABELS,
+    INTAKE_FIELDS,
     TEXT_LIMITS,
     CaseForm,
     describe_field_error,
@@ -43,7 +44,7 @@ VALID: dict[str, Any] = {
     "urgency": "need_advice",
     "publish_consent": "false",
 }
-ALL_FIELDS = tuple(FIELD_LABELS)
+ALL_FIELDS = INTAKE_FIELDS
 
 # Sequences that a reader sees as one character each.
 CYRILLIC_LETTER = "ж"

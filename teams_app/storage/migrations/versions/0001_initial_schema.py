@@ -57,6 +57,7 @@ def upgrade() -> None:
     sa.Column('display_name', sa.String(length=255), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=True),
     sa.Column('locale', sa.String(length=16), nullable=False),
+    sa.Column('preferred_language', sa.String(length=8), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('teams_user_id', name=op.f('uq_users_teams_user_id')),
