@@ -437,9 +437,7 @@ def test_too_long_message_names_the_limit(
 
 
 def test_english_message_reads_plainly() -> None:
-    message = describe_field_error(
-        FieldError("question", "too_long", 500, 612), Translator("en")
-    )
+    message = describe_field_error(FieldError("question", "too_long", 500, 612), Translator("en"))
 
     assert message == "«Your question to the mentor» must be at most 500 characters; it has 612."
 

@@ -122,7 +122,10 @@ def test_lower_load_ranks_first() -> None:
 
 def test_load_is_relative_to_limit() -> None:
     # Two of ten open cases leave more room than one of three.
-    mentors = [mentor(1, open_cases=1, max_open_cases=3), mentor(2, open_cases=2, max_open_cases=10)]
+    mentors = [
+        mentor(1, open_cases=1, max_open_cases=3),
+        mentor(2, open_cases=2, max_open_cases=10),
+    ]
 
     assert ranked_ids(mentors) == [2, 1]
 
@@ -134,10 +137,12 @@ def test_faster_mentor_ranks_first() -> None:
 
 
 def test_speed_saturates_at_both_ends() -> None:
-    fast = rank_mentors([mentor(1, hours=0.5), mentor(2, hours=2.0)], ("parents",),
-                        Urgency.NEED_ADVICE, TODAY)
-    slow = rank_mentors([mentor(3, hours=72.0), mentor(4, hours=500.0)], ("parents",),
-                        Urgency.NEED_ADVICE, TODAY)
+    fast = rank_mentors(
+        [mentor(1, hours=0.5), mentor(2, hours=2.0)], ("parents",), Urgency.NEED_ADVICE, TODAY
+    )
+    slow = rank_mentors(
+        [mentor(3, hours=72.0), mentor(4, hours=500.0)], ("parents",), Urgency.NEED_ADVICE, TODAY
+    )
 
     assert fast[0].score == fast[1].score
     assert slow[0].score == slow[1].score
