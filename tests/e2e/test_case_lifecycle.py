@@ -1,0 +1,440 @@
+"""Two cases from intake to the library, driven through three Agents Playground instances.
+
+The real app (``create_app`` in demo mode on a temporary SQLite database)
+talks to a teacher, mentor A and mentor B. Demo mode makes both mentors
+mentors and moderators because their Teams ids are in ``demo_mentor_ids``.
+Seeded demo mentors never opened a chat with the bot, so the workflow never
+offers them, and A and B are the only candidates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from playwright.async_api import Locator
+
+from teams_app.app import create_app
+from teams_app.settings import Settings
+from tests.e2e.playground import (
+    E2E_DIR,
+    CardView,
+    PlaygroundBrowser,
+    PlaygroundInstance,
+    PlaygroundPage,
+    PlaygroundUser,
+    Selectors,
+    free_tcp_port,
+    missing_e2e_requirements,
+)
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        bool(missing_e2e_requirements()),
+        reason="end-to-end tools missing (run bash .ci/setup): "
+        + "; ".join(missing_e2e_requirements()),
+    ),
+]
+
+SCREENSHOT_DIR = E2E_DIR / "screenshots"
+TENANT_ID = "5e2a7c14-3b9d-4f61-8c0a-7d4e2b1f9a36"
+BOT_ID = "28:e2e-lifecycle-bot"
+TEACHER = PlaygroundUser(
+    id="29:e2e-lifecycle-teacher",
+    name="Анна Петрова",
+    aad_object_id="e1111111-1111-4111-8111-111111111111",
+    tenant_id=TENANT_ID,
+    email="anna.petrova@example.com",
+)
+MENTOR_A = PlaygroundUser(
+    id="29:e2e-lifecycle-mentor-a",
+    name="Наталья Орлова",
+    aad_object_id="e2222222-2222-4222-8222-222222222222",
+    tenant_id=TENANT_ID,
+    email="natalya.orlova@example.com",
+)
+MENTOR_B = PlaygroundUser(
+    id="29:e2e-lifecycle-mentor-b",
+    name="Игорь Соколов",
+    aad_object_id="e3333333-3333-4333-8333-333333333333",
+    tenant_id=TENANT_ID,
+    email="igor.sokolov@example.com",
+)
+# Seconds to wait for a card that another user's action makes the bot send.
+CARD_TIMEOUT = 30.0
+
+PERSONAL = "Personal: the mentor sees who I am and may contact me directly"
+ANONYMOUS = (
+    "Anonymous: the mentor never learns who I am or where I work; "
+    "everything goes through the bot"
+)
+FIRST_QUESTION = "How can I get the class to keep the rules that we agreed on?"
+SECOND_QUESTION = "How do I talk to the parents of the pupils who break the rules?"
+
+
+@pytest_asyncio.fixture
+async def app_endpoint(tmp_path: Path) -> AsyncIterator[str]:
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'lifecycle.db'}",
+        demo=True,
+        demo_mentor_ids=(MENTOR_A.id, MENTOR_B.id),
+    )
+    runner = web.AppRunner(create_app(settings))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    yield f"http://127.0.0.1:{port}/api/messages"
+    await runner.cleanup()
+
+
+def playground_for(user: PlaygroundUser, endpoint: str) -> PlaygroundInstance:
+    return PlaygroundInstance(
+        user=user,
+        bot_endpoint=endpoint,
+        ui_port=free_tcp_port(),
+        bot_id=BOT_ID,
+        bot_name="Mentoring",
+    )
+
+
+# An opened Action.ShowCard renders as an .ac-adaptiveCard inside its card,
+# so only the outermost ones count as the bot's cards.
+TOP_LEVEL_CARD = f"{Selectors.ADAPTIVE_CARD}:not({Selectors.ADAPTIVE_CARD} {Selectors.ADAPTIVE_CARD})"
+
+
+def cards_of(page: PlaygroundPage) -> Locator:
+    return page.bot_messages().locator(TOP_LEVEL_CARD)
+
+
+async def card_count(page: PlaygroundPage) -> int:
+    return await cards_of(page).count()
+
+
+async def new_card(
+    page: PlaygroundPage, previous_count: int, text: str, timeout: float = CARD_TIMEOUT
+) -> CardView:
+    """Wait for a card after the first ``previous_count`` cards that contains ``text``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    cards = cards_of(page)
+    while True:
+        count = await cards.count()
+        for index in range(count - 1, previous_count - 1, -1):
+            if text in await cards.nth(index).inner_text():
+                return CardView(page.page, cards.nth(index))
+        if loop.time() > deadline:
+            texts = [await cards.nth(index).inner_text() for index in range(count)]
+            raise AssertionError(
+                f"no new card with {text!r} after card {previous_count}; cards:\n"
+                + "\n-----\n".join(texts[previous_count:] or texts[-2:])
+            )
+        await asyncio.sleep(0.3)
+
+
+async def wait_for_text(
+    card: CardView, text: str, timeout: float = CARD_TIMEOUT
+) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while text not in await card.text():
+        if loop.time() > deadline:
+            raise AssertionError(
+                f"the card never showed {text!r}:\n{await card.text()}"
+            )
+        await asyncio.sleep(0.3)
+
+
+async def click(card: CardView, title: str) -> None:
+    """Click the last button titled ``title``: the inner one once a ShowCard opened."""
+    await card.root.locator(Selectors.action_button(title)).last.click()
+
+
+async def button_titles(card: CardView) -> list[str]:
+    buttons = card.root.locator(".ac-actionSet button")
+    return [
+        await buttons.nth(index).get_attribute("title") or ""
+        for index in range(await buttons.count())
+    ]
+
+
+async def checkbox_titles(card: CardView, label: str) -> list[str]:
+    boxes = (await card.input_control(label)).get_by_role("checkbox")
+    return [
+        await boxes.nth(index).get_attribute("aria-label") or ""
+        for index in range(await boxes.count())
+    ]
+
+
+async def pick_candidate(card: CardView, mentor_name: str) -> None:
+    choose = Selectors.action_button("Choose")
+    entry = (
+        card.root.locator(".ac-container")
+        .filter(has_text=mentor_name)
+        .filter(has=card.page.locator(choose))
+        .last
+    )
+    await entry.locator(choose).click()
+
+
+async def fill_intake(
+    card: CardView, *, question: str, privacy: str, publish: bool
+) -> None:
+    await card.fill_input(
+        "What the problem is",
+        "Pupils of form 7 interrupt each other and ignore the rules of the lesson.",
+    )
+    await card.fill_input(
+        "What you have already tried",
+        "I wrote the rules on the board and talked with the class after the lesson.",
+    )
+    await card.fill_input(
+        "Why you cannot solve it alone",
+        "It is my first year and the other teachers have no time to observe my lessons.",
+    )
+    await card.fill_input("Your question to the mentor", question)
+    await card.select_choices("Who is involved", ["Pupils of form 7", "Parents"])
+    await card.select_choices(
+        "Problem fields",
+        ["Class management and motivation", "Interaction with parents"],
+    )
+    await card.select_choices("Communication format", [privacy])
+    await card.select_choices("Urgency", ["I need advice"])
+    await card.set_toggle(
+        "Consent to a discussion with other mentors and teachers", True
+    )
+    await card.set_toggle("Consent to publish the solved case in the library", publish)
+
+
+async def write_solution(page: PlaygroundPage, case_card: CardView, text: str) -> None:
+    # Updates may re-render the card's element, so the newest card with the button is used.
+    button = Selectors.action_button("Write a possible solution")
+    case_card = CardView(
+        page.page, cards_of(page).filter(has=page.page.locator(button)).last
+    )
+    await click(case_card, "Write a possible solution")
+    await case_card.fill_input("Possible solution", text)
+    await click(case_card, "Send the solution")
+
+
+async def approve_draft(page: PlaygroundPage, previous_count: int, number: str) -> str:
+    """Publish the library draft of case ``number``; return its title."""
+    draft = await new_card(page, previous_count, "Publish in the library")
+    assert number in await draft.text()
+    title = await (await draft.input_control("Title in the library")).input_value()
+    await click(draft, "Publish in the library")
+    await wait_for_text(draft, "published")
+    return title
+
+
+async def test_case_lifecycle(app_endpoint: str) -> None:
+    async with (
+        playground_for(TEACHER, app_endpoint) as teacher,
+        playground_for(MENTOR_A, app_endpoint) as mentor_a,
+        playground_for(MENTOR_B, app_endpoint) as mentor_b,
+        PlaygroundBrowser() as browser,
+    ):
+        # Proactive messages only show on pages that are open.
+        teacher_page = await browser.open(teacher)
+        a_page = await browser.open(mentor_a)
+        b_page = await browser.open(mentor_b)
+        # Installation activities carry no user name, so each mentor writes once
+        # for the bot to learn the name that candidates cards show.
+        for page in (a_page, b_page):
+            await page.send_text("menu")
+            await page.wait_for_bot_text("My requests")
+
+        # ---------------------------------------------- (a) a personal case
+        welcome = await new_card(teacher_page, 0, "New case")
+        before = await card_count(teacher_page)
+        await click(welcome, "New case")
+        form = await new_card(teacher_page, before - 1, "What the problem is")
+        await fill_intake(form, question=FIRST_QUESTION, privacy=PERSONAL, publish=True)
+        await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-01-intake.png")
+        before = await card_count(teacher_page)
+        await click(form, "Submit the case")
+        library = await new_card(teacher_page, before, "Find a mentor")
+        number = (await library.text()).split("Case ", 1)[1].split()[0].rstrip(":")
+        await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-02-library.png")
+
+        before = await card_count(teacher_page)
+        await click(library, "Find a mentor")
+        candidates = await new_card(teacher_page, before, "Choose")
+        assert MENTOR_A.name in await candidates.text()
+        assert MENTOR_B.name in await candidates.text()
+        a_before = await card_count(a_page)
+        await pick_candidate(candidates, MENTOR_A.name)
+
+        offer = await new_card(a_page, a_before, "Accept")
+        assert TEACHER.name in await offer.text()
+        await click(offer, "Decline")
+        await offer.fill_input(
+            "Reason for declining (optional, the teacher does not see it)",
+            "I am away at a conference this month.",
+        )
+        before = await card_count(teacher_page)
+        await click(offer, "Decline the case")
+        second_candidates = await new_card(teacher_page, before, "Choose")
+        assert MENTOR_A.name not in await second_candidates.text()
+        assert MENTOR_B.name in await second_candidates.text()
+        await teacher_page.screenshot(
+            SCREENSHOT_DIR / "lifecycle-03-candidates-after-decline.png"
+        )
+
+        b_before = await card_count(b_page)
+        await pick_candidate(second_candidates, MENTOR_B.name)
+        offer_b = await new_card(b_page, b_before, "Accept")
+        b_before = await card_count(b_page)
+        await click(offer_b, "Accept")
+        case_b = await new_card(b_page, b_before - 1, "Ask questions")
+        assert TEACHER.name in await case_b.text()
+
+        await click(case_b, "Ask questions")
+        suggested_label = "Suggested questions, those that fit this case first"
+        suggested = await checkbox_titles(case_b, suggested_label)
+        assert len(suggested) >= 2
+        await case_b.select_choices(suggested_label, suggested[:2])
+        await case_b.fill_input(
+            "Your own questions, one per line", "Which rules did the class agree on?"
+        )
+        await b_page.screenshot(SCREENSHOT_DIR / "lifecycle-04-mentor-questions.png")
+        before = await card_count(teacher_page)
+        await click(case_b, "Send the questions")
+
+        questions = await new_card(teacher_page, before, "Send the answers")
+        questions_text = await questions.text()
+        assert suggested[0] in questions_text
+        assert "Which rules did the class agree on?" in questions_text
+        answers = questions.root.locator("textarea")
+        assert await answers.count() == 3
+        for index in range(3):
+            await answers.nth(index).fill(
+                f"Answer {index + 1}: the class agreed on three rules."
+            )
+        before = await card_count(teacher_page)
+        await click(questions, "Send the answers")
+
+        choice = await new_card(teacher_page, before, "Yes, redefine")
+        before = await card_count(teacher_page)
+        await click(choice, "Yes, redefine")
+        revision_form = await new_card(teacher_page, before - 1, "Submit revision 2")
+        assert "Revision 2 of 3" in await revision_form.text()
+        question_input = await revision_form.input_control(
+            "Your question to the mentor"
+        )
+        assert await question_input.input_value() == FIRST_QUESTION
+        await question_input.fill(SECOND_QUESTION)
+        await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-05-revision-form.png")
+        await click(revision_form, "Submit revision 2")
+
+        await wait_for_text(case_b, "Revision 2 of 3")
+        case_b_text = await case_b.text()
+        assert "Changed since revision 1" in case_b_text
+        assert "Your question to the mentor" in case_b_text
+        assert SECOND_QUESTION in case_b_text
+        await b_page.screenshot(SCREENSHOT_DIR / "lifecycle-06-mentor-revision-2.png")
+
+        before = await card_count(teacher_page)
+        await write_solution(
+            b_page,
+            case_b,
+            "Agree on the rules with the class again and let pupils keep the log.",
+        )
+        solution = await new_card(teacher_page, before, "Ask a second opinion")
+        a_before = await card_count(a_page)
+        await click(solution, "Ask a second opinion")
+        await click(solution, "Ask a second opinion")
+
+        # A declined and B held the case, so nobody is left and the moderators assign.
+        assign = await new_card(a_page, a_before, "Assign")
+        await assign.select_choices("Mentor", [MENTOR_A.name])
+        a_before = await card_count(a_page)
+        await click(assign, "Assign")
+        case_a = await new_card(a_page, a_before - 1, "Write a possible solution")
+        before = await card_count(teacher_page)
+        await write_solution(
+            a_page,
+            case_a,
+            "Hold a short class meeting every Friday to review the rules.",
+        )
+
+        final = await new_card(teacher_page, before, "Complete the case")
+        final_text = await final.text()
+        assert "let pupils keep the log" in final_text
+        assert "class meeting every Friday" in final_text
+        await final.fill_input(
+            "What will you do now?", "Hold a class meeting on Friday."
+        )
+        await final.fill_input(
+            "What has changed for you?", "I know how to start the talk."
+        )
+        await final.select_choices("How useful was the help?", ["5 — very useful"])
+        await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-07-reflection.png")
+        a_before = await card_count(a_page)
+        await click(final, "Complete the case")
+        await wait_for_text(final, "completed")
+
+        published_title = await approve_draft(a_page, a_before, number)
+        await a_page.screenshot(SCREENSHOT_DIR / "lifecycle-08-moderation.png")
+
+        # Cards of finished steps: no buttons left, or a click says it is out of date.
+        for stale in (library, candidates, second_candidates):
+            assert number in await stale.text()
+            titles = await button_titles(stale)
+            assert "Find a mentor" not in titles
+            assert "Choose" not in titles
+        await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-09-stale-cards.png")
+
+        # ------------------------------------- (b) an anonymous case, published
+        before = await card_count(teacher_page)
+        await teacher_page.send_text("new case")
+        form = await new_card(teacher_page, before, "What the problem is")
+        await fill_intake(
+            form, question=FIRST_QUESTION, privacy=ANONYMOUS, publish=True
+        )
+        before = await card_count(teacher_page)
+        await click(form, "Submit the case")
+        library = await new_card(teacher_page, before, "Find a mentor")
+        assert published_title in await library.text()
+        anonymous_number = (
+            (await library.text()).split("Case ", 1)[1].split()[0].rstrip(":")
+        )
+        await teacher_page.screenshot(
+            SCREENSHOT_DIR / "lifecycle-10-library-finds-case.png"
+        )
+
+        before = await card_count(teacher_page)
+        await click(library, "Find a mentor")
+        candidates = await new_card(teacher_page, before, "Choose")
+        b_before = await card_count(b_page)
+        await pick_candidate(candidates, MENTOR_B.name)
+        offer_b = await new_card(b_page, b_before, "Accept")
+        assert "Anonymous teacher" in await offer_b.text()
+        b_before = await card_count(b_page)
+        await click(offer_b, "Accept")
+        case_b = await new_card(b_page, b_before - 1, "Write a possible solution")
+        before = await card_count(teacher_page)
+        await write_solution(
+            b_page, case_b, "Start each lesson by reading the class rules aloud."
+        )
+        final = await new_card(teacher_page, before, "Complete the case")
+        await final.fill_input("What will you do now?", "Read the rules aloud.")
+        await final.fill_input("What has changed for you?", "The lessons start calmer.")
+        await final.select_choices("How useful was the help?", ["5 — very useful"])
+        a_before = await card_count(a_page)
+        await click(final, "Complete the case")
+        await approve_draft(a_page, a_before, anonymous_number)
+        await b_page.screenshot(SCREENSHOT_DIR / "lifecycle-11-anonymous-mentor.png")
+
+        for page in (a_page, b_page):
+            for text in await page.bot_messages().all_inner_texts():
+                if anonymous_number not in text:
+                    continue
+                assert TEACHER.name not in text
+                assert TEACHER.email not in text
+                assert "Анна" not in text
