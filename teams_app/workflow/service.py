@@ -125,6 +125,18 @@ class Workflow:
         Every new user is a teacher; other roles are granted by an administrator,
         or in demo mode to the ids listed in ``MENTORING_DEMO_MENTOR_IDS``.
         """
+        try:
+            return await self._identify(identity, reference)
+        except IntegrityError:
+            # A person's first activities can reach two workers at once, and
+            # both insert the same user or conversation reference. The loser
+            # retries once and then finds the winner's rows.
+            logger.info("user insert raced, retrying teams_user_id=%s", identity.teams_user_id)
+            return await self._identify(identity, reference)
+
+    async def _identify(
+        self, identity: TeamsIdentity, reference: Mapping[str, Any] | None
+    ) -> Actor:
         async with self.db.transaction() as session:
             user = await _find_user(session, identity)
             if user is None:

@@ -21,8 +21,9 @@ from teams_app.settings import Settings
 from teams_app.storage.db import Database
 from teams_app.storage.models import Assignment, Case
 from teams_app.workflow import Workflow
-from teams_app.workflow.views import Actor
-from tests.factories import CASE_FORM, make_mentor, make_user
+from teams_app.storage.models import ConversationRef, User
+from teams_app.workflow.views import Actor, TeamsIdentity
+from tests.factories import CASE_FORM, make_mentor, make_user, reference_for
 from tests.workflow.flow import case_state, choosing_case, offered_case
 
 SUBMISSIONS = 40
@@ -82,6 +83,30 @@ async def test_concurrent_submissions_get_distinct_numbers(
     assert len(set(numbers)) == SUBMISSIONS
     assert numbers == [f"{year}-{i:04d}" for i in range(1, SUBMISSIONS + 1)]
     assert {r.case_id for r in results} == set(range(1, SUBMISSIONS + 1))
+
+
+# ------------------------------------------------------------------ new users
+
+
+async def test_first_activities_on_two_workers(workflow: Workflow, settings: Settings) -> None:
+    identities = [
+        TeamsIdentity(f"29:new-{i}", f"10000000-0000-0000-0000-{i:012d}", "tenant-1", "Новый", None)
+        for i in range(RACES)
+    ]
+
+    async with workers(settings, 2) as pool:
+        for identity in identities:
+            reference = reference_for(identity.teams_user_id)
+            results = await settle(*(w.identify(identity, reference) for w in pool))
+
+            assert unexpected(results) == []
+            assert results[0].user_id == results[1].user_id
+
+    async with workflow.db.transaction() as session:
+        users = list(await session.scalars(select(User.teams_user_id)))
+        references = list(await session.scalars(select(ConversationRef.user_id)))
+    assert sorted(users) == sorted(i.teams_user_id for i in identities)
+    assert len(references) == RACES
 
 
 # -------------------------------------------------------------- racing mentors
