@@ -533,6 +533,9 @@ class Workflow:
             case = await _get_case(session, case_id, lock=True)
             if await session.get(MentorProfile, mentor_id) is None:
                 raise NotFound(what=f"mentor {mentor_id}")
+            if mentor_id == case.teacher_id:
+                # A teacher who is also a mentor never mentors their own case.
+                raise MentorUnavailable(number=case.number)
             await _move(
                 session,
                 case,

@@ -172,6 +172,20 @@ async def test_moderator_assign_unknown_mentor(workflow: Workflow) -> None:
     assert await case_state(workflow, case_id) == before
 
 
+async def test_moderator_cannot_assign_the_teacher(workflow: Workflow) -> None:
+    # A teacher who is also a mentor, in another field than the case's.
+    teacher = await make_mentor(workflow, "Анна Петрова", ("education_law",))
+    moderator = await make_user(workflow, "Модератор", roles=(Role.MODERATOR,))
+    case_id = await choosing_case(workflow, teacher)
+    before = await case_state(workflow, case_id)
+    assert before.status == CaseStatus.AWAITING_MODERATOR
+
+    with pytest.raises(MentorUnavailable):
+        await workflow.moderator_assign(moderator, case_id, teacher.user_id)
+
+    assert await case_state(workflow, case_id) == before
+
+
 async def test_moderator_assign_needs_moderator(workflow: Workflow) -> None:
     teacher = await make_user(workflow)
     mentor = await make_mentor(workflow, "Олег Седов", ("education_law",))
