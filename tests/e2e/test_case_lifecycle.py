@@ -350,7 +350,7 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
         await click(solution, "Ask a second opinion")
         await click(solution, "Ask a second opinion")
 
-        # A declined and B held the case, so nobody is left and the moderators assign.
+        # A declined and B held the case, so no candidate is left and a moderator assigns.
         assign = await new_card(a_page, a_before, "Assign")
         await assign.select_choices("Mentor", [MENTOR_A.name])
         a_before = await card_count(a_page)
@@ -382,7 +382,7 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
         published_title = await approve_draft(a_page, a_before, number)
         await a_page.screenshot(SCREENSHOT_DIR / "lifecycle-08-moderation.png")
 
-        # Cards of finished steps: no buttons left, or a click says it is out of date.
+        # Cards of finished steps are re-rendered read-only, without their buttons.
         for stale in (library, candidates, second_candidates):
             assert number in await stale.text()
             titles = await button_titles(stale)
