@@ -133,6 +133,9 @@ def parse_case_form(raw: Mapping[str, Any], rubric_keys: Collection[str]) -> Cas
         texts[name] = text
         if not text:
             errors.append(FieldError(name, "required"))
+        elif "\x00" in text:
+            # No keyboard types NUL, and PostgreSQL text columns cannot store it.
+            errors.append(FieldError(name, "invalid_character"))
         elif (length := text_length(text)) > limit:
             errors.append(FieldError(name, "too_long", limit=limit, actual=length))
 

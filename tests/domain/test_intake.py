@@ -208,6 +208,22 @@ def test_blank_text_is_required(field: str, blank: str | None) -> None:
     assert errors == [FieldError(field, "required")]
 
 
+@pytest.mark.parametrize("field", list(TEXT_LIMITS))
+def test_nul_character_is_invalid(field: str) -> None:
+    errors = errors_for(**{field: "Первая часть\x00вторая часть"})
+
+    assert errors == [FieldError(field, "invalid_character")]
+
+
+@pytest.mark.parametrize("field", list(TEXT_LIMITS))
+def test_control_characters_are_kept(field: str) -> None:
+    text = "Строка\tс табуляцией\r\nи переводом строки"
+
+    form = parse(**{field: text})
+
+    assert getattr(form, field) == text
+
+
 # ---------------------------------------------------------- required fields
 
 
@@ -403,6 +419,7 @@ MESSAGE_CASES = [
     FieldError("privacy", "required"),
     FieldError("urgency", "unknown_choice"),
     FieldError("group_consent", "invalid_boolean"),
+    FieldError("essence", "invalid_character"),
 ]
 
 

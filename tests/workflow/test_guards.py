@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from teams_app.domain.enums import AssignmentStatus, CaseStatus, Role
-from teams_app.domain.errors import AlreadyProcessed, NotPermitted, StaleAction
+from teams_app.domain.errors import AlreadyProcessed, NotPermitted, StaleAction, ValidationFailed
 from teams_app.storage.models import Case
 from teams_app.workflow import Workflow
 from teams_app.workflow.views import Actor
@@ -435,3 +435,16 @@ async def test_moderator_may_view_any_case(workflow: Workflow) -> None:
     assert view.viewer_relation == "moderator"
     assert view.teacher is not None
     assert view.teacher.user_id == teacher.user_id
+
+
+# --------------------------------------------------------------------- input
+
+
+async def test_nul_in_form_is_rejected(workflow: Workflow) -> None:
+    teacher = await make_user(workflow)
+
+    with pytest.raises(ValidationFailed) as raised:
+        await workflow.submit_case(teacher, {**CASE_FORM, "essence": "Начало\x00конец"})
+
+    assert [(e.field, e.code) for e in raised.value.errors] == [("essence", "invalid_character")]
+    assert await _case_count(workflow) == 0
