@@ -85,6 +85,51 @@ async def test_concurrent_submissions_get_distinct_numbers(
     assert {r.case_id for r in results} == set(range(1, SUBMISSIONS + 1))
 
 
+async def _walk_case(workflow: Workflow, teacher: Actor, mentors: list[Actor]) -> str:
+    """Take one case from submission to completion; return the final status."""
+    outcome = await workflow.submit_case(teacher, {**CASE_FORM, "publish_consent": "false"})
+    case_id = outcome.case_id
+    assert case_id is not None
+    await workflow.find_mentor(teacher, case_id)
+    candidates = await workflow.candidates(case_id, "ru-RU")
+    mentor = next(m for m in mentors if m.user_id == candidates[0].user_id)
+    offer = await workflow.pick_mentor(teacher, case_id, mentor.user_id)
+    assignment_id = offer.notifications[0].assignment_id
+    assert assignment_id is not None
+    await workflow.accept(mentor, assignment_id)
+    asked = await workflow.ask_questions(mentor, case_id, [], ["Сколько детей?"])
+    round_id = asked.notifications[0].round_id
+    assert round_id is not None
+    view = await workflow.case_view(teacher, case_id)
+    answers = {q.id: "Двадцать восемь" for q in view.question_rounds[0].questions}
+    await workflow.answer_questions(teacher, round_id, answers)
+    await workflow.keep_version(teacher, case_id)
+    await workflow.write_solution(mentor, case_id, "Ритуал начала урока.")
+    await workflow.complete(
+        teacher, case_id, {"will_do": "Введу", "what_changed": "Ясно", "usefulness": "5"}
+    )
+    return (await workflow.case_view(teacher, case_id)).status.value
+
+
+@pytest.mark.slow
+async def test_concurrent_lifecycles(workflow: Workflow, settings: Settings) -> None:
+    count = 20
+    teachers = [await make_user(workflow, f"Учитель {i}") for i in range(count)]
+    mentors = [
+        await make_mentor(workflow, f"Наставник {i}", ("class_management",)) for i in range(4)
+    ]
+    for mentor in mentors:
+        await workflow.set_availability(mentor, away_until=None, max_open_cases=20)
+
+    async with workers(settings, count) as pool:
+        results = await settle(
+            *(_walk_case(w, t, mentors) for w, t in zip(pool, teachers, strict=True))
+        )
+
+    assert unexpected(results) == []
+    assert results == ["completed"] * count
+
+
 # ------------------------------------------------------------------ new users
 
 
