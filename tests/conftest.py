@@ -1,9 +1,9 @@
 """Shared fixtures: a migrated, seeded database on the engine chosen for this run.
 
-``MENTORING_TEST_ENGINE=sqlite`` (default) gives each test a fresh SQLite file;
-``MENTORING_TEST_ENGINE=postgresql`` migrates one throw-away PostgreSQL database
-per test session (at ``MENTORING_TEST_POSTGRES_URL``, default the local server)
-and empties its tables before each test.
+With ``MENTORING_TEST_ENGINE=sqlite`` (the default) each test gets a fresh
+SQLite file. With ``MENTORING_TEST_ENGINE=postgresql`` one throw-away database
+is migrated per test session on ``MENTORING_TEST_POSTGRES_URL`` (default: the
+local server), and its tables are emptied before each test.
 """
 
 from __future__ import annotations

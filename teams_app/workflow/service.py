@@ -1,10 +1,10 @@
 """Workflow operations on cases: every state change of the product goes through here.
 
-Each operation runs in one database transaction. It records a retried
-activity's key first, so a second delivery fails with ``AlreadyProcessed``
-before it changes anything; moves the case with ``_move``, which only
-applies to the version of the case it read; writes a history event; and
-returns an ``Outcome`` naming whom to notify once the transaction committed.
+Each operation runs in one database transaction. It first records the key of
+the activity behind it, so a retried delivery fails with ``AlreadyProcessed``
+and changes nothing. It moves the case with ``_move``, which applies only to
+the version of the case it read, and writes a history event. It returns an
+``Outcome`` naming whom to notify once the transaction has committed.
 """
 
 from __future__ import annotations
