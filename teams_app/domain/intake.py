@@ -122,6 +122,18 @@ def parse_bool(value: Any) -> bool | None:
     return None
 
 
+def check_text(field: str, text: str, limit: int, *, required: bool = True) -> FieldError | None:
+    """Check one stripped free-text value: presence, characters and NFC length."""
+    if not text:
+        return FieldError(field, "required") if required else None
+    if "\x00" in text:
+        # No keyboard types NUL, and PostgreSQL text columns cannot store it.
+        return FieldError(field, "invalid_character")
+    if (length := text_length(text)) > limit:
+        return FieldError(field, "too_long", limit=limit, actual=length)
+    return None
+
+
 def parse_case_form(raw: Mapping[str, Any], rubric_keys: Collection[str]) -> CaseForm:
     """Validate a raw submission; raise ``ValidationFailed`` listing every bad field."""
     errors: list[FieldError] = []
@@ -131,13 +143,8 @@ def parse_case_form(raw: Mapping[str, Any], rubric_keys: Collection[str]) -> Cas
         value = raw.get(name)
         text = "" if value is None else str(value).strip()
         texts[name] = text
-        if not text:
-            errors.append(FieldError(name, "required"))
-        elif "\x00" in text:
-            # No keyboard types NUL, and PostgreSQL text columns cannot store it.
-            errors.append(FieldError(name, "invalid_character"))
-        elif (length := text_length(text)) > limit:
-            errors.append(FieldError(name, "too_long", limit=limit, actual=length))
+        if (error := check_text(name, text, limit)) is not None:
+            errors.append(error)
 
     participants: list[Participant] = []
     for item in split_multi(raw.get("participants")):

@@ -43,7 +43,7 @@ from teams_app.domain.errors import (
     StaleAction,
     ValidationFailed,
 )
-from teams_app.domain.intake import CaseForm, parse_case_form, text_length
+from teams_app.domain.intake import CaseForm, check_text, parse_case_form
 from teams_app.domain.questions import QuestionTemplate, order_questions
 from teams_app.domain.ranking import MentorStats, RankedMentor, rank_mentors
 from teams_app.domain.state_machine import (
@@ -491,10 +491,8 @@ class Workflow:
     ) -> Outcome:
         """Decline an offer; the next round never offers the case to this mentor again."""
         reason = (reason or "").strip() or None
-        if reason and text_length(reason) > DECLINE_REASON_LIMIT:
-            raise ValidationFailed(
-                [FieldError("decline_reason", "too_long", DECLINE_REASON_LIMIT, text_length(reason))]
-            )
+        if reason and (error := check_text("decline_reason", reason, DECLINE_REASON_LIMIT)):
+            raise ValidationFailed([error])
         async with self.db.transaction() as session:
             await _claim(session, dedupe_key)
             assignment, case = await _assignment_for_mentor(session, actor, assignment_id)
@@ -613,9 +611,9 @@ class Workflow:
         """Send the teacher the picked suggested questions and the mentor's own ones."""
         custom = [q.strip() for q in custom_questions if q and q.strip()]
         errors = [
-            FieldError("custom_question", "too_long", CUSTOM_QUESTION_LIMIT, text_length(q))
+            error
             for q in custom
-            if text_length(q) > CUSTOM_QUESTION_LIMIT
+            if (error := check_text("custom_question", q, CUSTOM_QUESTION_LIMIT)) is not None
         ]
         if not suggested_keys and not custom:
             errors.append(FieldError("questions", "choose_at_least_one", limit=1))
@@ -685,14 +683,9 @@ class Workflow:
             errors = []
             for question in question_round.questions:
                 answer = (answers.get(question.id) or "").strip()
-                if not answer:
-                    errors.append(FieldError(f"answer_{question.id}", "required"))
-                elif text_length(answer) > ANSWER_LIMIT:
-                    errors.append(
-                        FieldError(
-                            f"answer_{question.id}", "too_long", ANSWER_LIMIT, text_length(answer)
-                        )
-                    )
+                error = check_text(f"answer_{question.id}", answer, ANSWER_LIMIT)
+                if error is not None:
+                    errors.append(error)
             if errors:
                 raise ValidationFailed(errors)
             await _move(
@@ -769,12 +762,8 @@ class Workflow:
         dedupe_key: str | None = None,
     ) -> Outcome:
         solution_text = (solution_text or "").strip()
-        if not solution_text:
-            raise ValidationFailed([FieldError("solution", "required")])
-        if text_length(solution_text) > SOLUTION_LIMIT:
-            raise ValidationFailed(
-                [FieldError("solution", "too_long", SOLUTION_LIMIT, text_length(solution_text))]
-            )
+        if (error := check_text("solution", solution_text, SOLUTION_LIMIT)) is not None:
+            raise ValidationFailed([error])
         async with self.db.transaction() as session:
             await _claim(session, dedupe_key)
             case, assignment = await _case_for_holder(session, actor, case_id)
@@ -1615,12 +1604,9 @@ def _parse_reflection(raw: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, required in (("will_do", True), ("what_changed", True), ("comment", False)):
         value = str(raw.get(name) or "").strip()
-        if required and not value:
-            errors.append(FieldError(name, "required"))
-        elif text_length(value) > REFLECTION_TEXT_LIMIT:
-            errors.append(
-                FieldError(name, "too_long", REFLECTION_TEXT_LIMIT, text_length(value))
-            )
+        error = check_text(name, value, REFLECTION_TEXT_LIMIT, required=required)
+        if error is not None:
+            errors.append(error)
         values[name] = value
     rating_text = str(raw.get("usefulness") or "").strip()
     if not rating_text:
@@ -1706,20 +1692,16 @@ def _apply_edits(entry: LibraryEntry, edits: Mapping[str, str]) -> tuple[str, di
             solutions = [dict(s) for s in body.get("solutions", [])]
             if not index.isdigit() or int(index) >= len(solutions):
                 continue
-            if not value:
-                errors.append(FieldError(key, "required"))
-            elif text_length(value) > SOLUTION_LIMIT:
-                errors.append(FieldError(key, "too_long", SOLUTION_LIMIT, text_length(value)))
+            if (error := check_text(key, value, SOLUTION_LIMIT)) is not None:
+                errors.append(error)
             solutions[int(index)]["text"] = value
             body["solutions"] = solutions
             continue
         if key not in EDITABLE_ENTRY_FIELDS:
             continue
         limit = ENTRY_TEXT_LIMITS[key]
-        if not value:
-            errors.append(FieldError(key, "required"))
-        elif text_length(value) > limit:
-            errors.append(FieldError(key, "too_long", limit, text_length(value)))
+        if (error := check_text(key, value, limit)) is not None:
+            errors.append(error)
         if key == "title":
             title = value
         else:

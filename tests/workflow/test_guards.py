@@ -448,3 +448,19 @@ async def test_nul_in_form_is_rejected(workflow: Workflow) -> None:
 
     assert [(e.field, e.code) for e in raised.value.errors] == [("essence", "invalid_character")]
     assert await _case_count(workflow) == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["Решение\x00", "x" * 4001], ids=["nul character", "over the limit"]
+)
+async def test_solution_text_rejected(workflow: Workflow, text: str) -> None:
+    teacher = await make_user(workflow)
+    mentor = await make_mentor(workflow, "Наталья Орлова", ("class_management",))
+    case_id, _ = await accepted_case(workflow, teacher, mentor)
+    before = await case_state(workflow, case_id)
+
+    with pytest.raises(ValidationFailed) as raised:
+        await workflow.write_solution(mentor, case_id, text)
+
+    assert [error.field for error in raised.value.errors] == ["solution"]
+    assert await case_state(workflow, case_id) == before
