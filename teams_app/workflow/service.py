@@ -858,7 +858,13 @@ class Workflow:
         ]
         entry_id = None
         if publish:
-            entry_id = await self.prepare_library_draft(case_id)
+            try:
+                entry_id = await self.prepare_library_draft(case_id)
+            except Exception:
+                # The case stays completed; the moderation queue prepares the
+                # missing draft again when a moderator opens it.
+                logger.exception("library draft failed case=%s", case_id)
+                return Outcome(case_id=case_id, notifications=tuple(notifications))
             async with self.db.transaction() as session:
                 notifications.extend(
                     Notification(m, CardKind.MODERATION, case_id, entry_id=entry_id)
@@ -1101,8 +1107,25 @@ class Workflow:
             return [tuple(row) for row in rows]  # type: ignore[misc]
 
     async def awaiting_moderation(self, actor: Actor) -> tuple[list[int], list[tuple[int, str]]]:
-        """Return draft library entry ids and cases waiting for a mentor assignment."""
+        """Return draft library entry ids and cases waiting for a mentor assignment.
+
+        Completed cases with publish consent whose draft failed earlier get it now.
+        """
         _require(actor, Role.MODERATOR)
+        async with self.db.transaction() as session:
+            missing = list(
+                await session.scalars(
+                    select(Case.id)
+                    .outerjoin(LibraryEntry, LibraryEntry.source_case_id == Case.id)
+                    .where(
+                        Case.status == CaseStatus.COMPLETED,
+                        Case.publish_consent.is_(True),
+                        LibraryEntry.id.is_(None),
+                    )
+                )
+            )
+        for case_id in missing:
+            await self.prepare_library_draft(case_id)
         async with self.db.transaction() as session:
             drafts = list(
                 await session.scalars(

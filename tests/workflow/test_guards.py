@@ -464,3 +464,29 @@ async def test_solution_text_rejected(workflow: Workflow, text: str) -> None:
 
     assert [error.field for error in raised.value.errors] == ["solution"]
     assert await case_state(workflow, case_id) == before
+
+
+async def test_failed_draft_prepared_from_queue(workflow: Workflow) -> None:
+    class BrokenAnonymizer:
+        def anonymize(self, text: str, language: str, known_names: object) -> object:
+            raise RuntimeError("model failed to load")
+
+    teacher = await make_user(workflow)
+    mentor = await make_mentor(workflow, "Наталья Орлова", ("class_management",))
+    moderator = await make_user(workflow, "Модератор", roles=(Role.MODERATOR,))
+    case_id, _ = await accepted_case(workflow, teacher, mentor)
+    await workflow.write_solution(mentor, case_id, "Ритуал начала урока.")
+    working_anonymizer = workflow._anonymizer
+    workflow._anonymizer = BrokenAnonymizer()
+
+    outcome = await workflow.complete(
+        teacher, case_id, {"will_do": "Ритуал", "what_changed": "Ясность", "usefulness": "4"}
+    )
+
+    assert outcome.entry_id is None
+    assert (await case_state(workflow, case_id)).status == CaseStatus.COMPLETED
+    workflow._anonymizer = working_anonymizer
+    drafts, _ = await workflow.awaiting_moderation(moderator)
+    assert len(drafts) == 1
+    entry = await workflow.library_entry(drafts[0])
+    assert entry.source_case_number is not None
