@@ -104,6 +104,8 @@ async def _text_scores(session: AsyncSession, query: str, limit: int) -> dict[in
         )
     scores = {int(entry_id): float(score) for entry_id, score in rows}
     top = max(scores.values(), default=0.0)
+    # NOTE: relative scaling gives the best text match 1.0 however weak it is,
+    # so with a small library an unrelated entry can head the first answer.
     return {entry_id: score / top for entry_id, score in scores.items()} if top > 0 else {}
 
 
