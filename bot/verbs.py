@@ -37,3 +37,5 @@ class Verb(enum.StrEnum):
     APPROVE_ENTRY = "moderator.approve"
     REJECT_ENTRY = "moderator.reject"
     REFRESH = "card.refresh"
+    # data.language is "ru" or "en", or empty to follow the Teams client's locale.
+    SET_LANGUAGE = "user.language"
