@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from bot.cards.common import Card, describe_input_error
+from bot.cards.common import LANGUAGE_KEY, Card, describe_input_error
 from bot.cards.intake import build_intake_card
 from bot.cards.lists import (
     build_moderation_queue_card,
@@ -24,7 +24,6 @@ from bot.cards.lists import (
 from bot.cards.render import render_availability, render_card, render_redefine_form
 from bot.cards.welcome import build_welcome_card
 from bot.submissions import (
-    LANGUAGE_KEY,
     AnswersInput,
     AvailabilityInput,
     CaseChoice,
@@ -283,12 +282,19 @@ FOLLOWING_TEAMS = N_("The bot now writes in the language of your Teams.")
 
 
 async def set_language(context: ActionContext, choice: LanguageChoice) -> ActionResult:
-    """Store the chosen language and show the menu in it."""
+    """Store the chosen language and show the menu in it.
+
+    A click on a language button of the welcome card turns that card into
+    the menu in the chosen language. A typed command gets a confirmation
+    and a new menu card.
+    """
     actor = await context.workflow.set_language(context.actor, choice.language)
     translate = translator_for(actor.locale)
-    message_id = LANGUAGE_CHOSEN[choice.language] if choice.language else FOLLOWING_TEAMS
     card = build_welcome_card(translate, actor.roles)
-    return ActionResult(posts=(Post(text=translate(message_id)), Post(card=card)))
+    if context.reply_to_id:
+        return ActionResult(replacement=card)
+    message_id = LANGUAGE_CHOSEN[choice.language] if choice.language else FOLLOWING_TEAMS
+    return ActionResult(posts=(Post(text=translate(message_id)),), replacement=card)
 
 
 async def refresh(context: ActionContext, _: NoInput) -> ActionResult:

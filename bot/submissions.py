@@ -25,6 +25,7 @@ from bot.cards.common import (
     GROUP_CONSENT_INPUT,
     INTAKE_INPUTS,
     INTAKE_TEXT_INPUTS,
+    LANGUAGE_KEY,
     MATERIALS_INPUT,
     MAX_OPEN_CASES_INPUT,
     MENTOR_INPUT,
@@ -44,8 +45,7 @@ from teams_app.i18n import gettext_noop as N_
 
 Data = Mapping[str, Any]
 
-# Key of ``Action.Execute`` data, and of typed commands, naming a language.
-LANGUAGE_KEY = "language"
+# The languages a user can choose for the bot.
 LANGUAGES = ("ru", "en")
 
 

@@ -83,6 +83,8 @@ ASSIGNMENT_KEY = "assignment"
 ROUND_KEY = "round"
 ENTRY_KEY = "entry"
 MENTOR_KEY = "mentor"
+# The language that a language button or a typed language command chooses: "ru" or "en".
+LANGUAGE_KEY = "language"
 
 
 def answer_input_id(question_id: int) -> str:

@@ -1,10 +1,11 @@
-"""The welcome card: what the bot does and a button for each thing the user's roles allow."""
+"""The welcome card: what the bot does, the actions the user's roles allow, language buttons."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
 from bot.cards.common import (
+    LANGUAGE_KEY,
     Card,
     Element,
     action_set,
@@ -19,6 +20,10 @@ from bot.cards.common import (
 from bot.verbs import Verb
 from teams_app.domain.enums import Role
 from teams_app.i18n import Translator
+
+# Each language button is titled in its own language, so that a user who
+# cannot read the current one still finds theirs.
+LANGUAGE_BUTTONS = (("ru", "Русский"), ("en", "English"))
 
 
 def build_welcome_card(translate: Translator, roles: Collection[Role]) -> Card:
@@ -39,6 +44,7 @@ def build_welcome_card(translate: Translator, roles: Collection[Role]) -> Card:
             items.append(subheading(title, separator=False))
         items.append(action_set(actions))
         body.append(container(items, separator=len(sections) > 1))
+    body.append(_language_section(translate))
     body.append(note(_commands_hint(translate, roles)))
     return adaptive_card(body)
 
@@ -75,6 +81,17 @@ def _role_sections(
             )
         )
     return sections
+
+
+def _language_section(translate: Translator) -> Element:
+    buttons = [
+        execute(title, Verb.SET_LANGUAGE, {LANGUAGE_KEY: language})
+        for language, title in LANGUAGE_BUTTONS
+    ]
+    return container(
+        [subheading(translate("Language"), separator=False), action_set(buttons)],
+        separator=True,
+    )
 
 
 def _commands_hint(translate: Translator, roles: Collection[Role]) -> str:

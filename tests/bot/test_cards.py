@@ -39,7 +39,7 @@ from bot.cards.mentors import (
 )
 from bot.cards.moderation import build_moderation_card
 from bot.cards.render import render_card
-from bot.cards.welcome import build_welcome_card
+from bot.cards.welcome import LANGUAGE_BUTTONS, build_welcome_card
 from bot.verbs import Verb
 from teams_app.domain.enums import (
     AssignmentStatus,
@@ -551,8 +551,26 @@ def test_russian_card_is_translated(name: str, actionable: bool) -> None:
 @pytest.mark.parametrize("actionable", [True, False])
 def test_english_card_has_no_russian(name: str, actionable: bool) -> None:
     card = build_cards(EN, "en", actionable=actionable)[name]
-    cyrillic = [text for text in shown_strings(card) if re.search("[а-яё]", text, re.I)]
+    # Each language button is titled in its own language.
+    language_titles = {title for _, title in LANGUAGE_BUTTONS}
+    cyrillic = [
+        text
+        for text in shown_strings(card)
+        if re.search("[а-яё]", text, re.I) and text not in language_titles
+    ]
     assert not cyrillic
+
+
+@pytest.mark.parametrize("translate", [RU, EN])
+def test_welcome_offers_both_languages(translate: Translator) -> None:
+    card = build_welcome_card(translate, {Role.TEACHER})
+
+    buttons = [action for action in executes(card) if action["verb"] == Verb.SET_LANGUAGE]
+
+    assert [(button["title"], button["data"]) for button in buttons] == [
+        ("Русский", {"language": "ru"}),
+        ("English", {"language": "en"}),
+    ]
 
 
 def test_status_line_in_both_languages() -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from bot.adapter_fixes import CARD_CONTENT_TYPE, MESSAGE_CONTENT_TYPE
 from bot.cards.intake import build_intake_card
 from bot.cards.lists import build_my_cases_card
 from bot.cards.welcome import build_welcome_card
 from bot.handler import UNKNOWN_TEXT
+from bot.submissions import InvalidSubmission
+from bot.verbs import Verb
 from teams_app.domain.enums import Role
 from teams_app.domain.errors import NotPermitted
-from teams_app.i18n import translator_for
+from teams_app.i18n import Translator, translator_for
 from tests.bot.conftest import ChatUser, TeamsChat
 from tests.bot.fake_connector import FakeConnector
 
@@ -37,25 +40,35 @@ async def test_install_in_english_welcomes_in_english(chat: TeamsChat) -> None:
     assert reply.card == build_welcome_card(EN, {Role.TEACHER})
 
 
-async def test_member_added_gets_welcome(chat: TeamsChat) -> None:
+async def test_member_added_stores_reference_only(chat: TeamsChat) -> None:
     anna = ChatUser("Анна Петрова")
 
     response = await chat.post(chat.activity("members_added.json", anna))
 
     assert response.status == 201
+    assert chat.sent_to(anna) == []
+    actor = await chat.actor(anna)
+    stored = await chat.workflow.conversation_reference(actor.user_id)
+    assert stored is not None
+    assert stored["conversation"]["id"] == anna.conversation_id
+
+
+@pytest.mark.parametrize(
+    "fixtures",
+    [
+        ("members_added.json", "installation_update.json"),
+        ("installation_update.json", "members_added.json"),
+    ],
+)
+async def test_install_welcomes_once(chat: TeamsChat, fixtures: tuple[str, str]) -> None:
+    anna = ChatUser("Анна Петрова")
+
+    for fixture in fixtures:
+        response = await chat.post(chat.activity(fixture, anna))
+        assert response.status == 201
+
     (reply,) = chat.sent_to(anna)
     assert reply.card == build_welcome_card(RU, {Role.TEACHER})
-
-
-async def test_bot_added_gets_no_welcome(chat: TeamsChat) -> None:
-    anna = ChatUser("Анна Петрова")
-    activity = chat.activity("members_added.json", anna)
-    activity["membersAdded"] = [{"id": activity["recipient"]["id"]}]
-
-    response = await chat.post(activity)
-
-    assert response.status == 201
-    assert chat.sent_to(anna) == []
 
 
 @pytest.mark.parametrize(
@@ -190,3 +203,55 @@ async def test_language_choice_switched_back(chat: TeamsChat) -> None:
     assert menu.card == build_welcome_card(RU, {Role.TEACHER})
     actor = await chat.actor(john)
     assert actor.locale == "ru"
+
+
+@pytest.mark.parametrize(
+    ("locale", "language", "translate"),
+    [("en-US", "ru", RU), ("ru-RU", "en", EN)],
+)
+async def test_language_button_replaces_welcome(
+    chat: TeamsChat, locale: str, language: str, translate: Translator
+) -> None:
+    user = ChatUser("Анна Петрова", locale=locale)
+    await chat.post(chat.activity("installation_update.json", user))
+    (welcome,) = chat.sent_to(user)
+
+    body = await chat.click(
+        user, Verb.SET_LANGUAGE, {"language": language}, reply_to_id=welcome.response_id
+    )
+
+    menu = build_welcome_card(translate, {Role.TEACHER})
+    assert body == {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": menu}
+    _, update = chat.sent_to(user)
+    assert update.kind == "update"
+    assert update.activity_id == welcome.response_id
+    assert update.card == menu
+    actor = await chat.actor(user)
+    assert actor.locale == language
+
+
+async def test_language_button_sets_later_language(chat: TeamsChat) -> None:
+    anna = ChatUser("Анна Петрова", locale="ru-RU")
+
+    await chat.click(anna, Verb.SET_LANGUAGE, {"language": "en"}, reply_to_id="1:welcome")
+    await chat.say(anna, "меню")
+
+    update, later_menu = chat.sent_to(anna)
+    assert update.kind == "update"
+    assert later_menu.kind == "reply"
+    assert later_menu.card == build_welcome_card(EN, {Role.TEACHER})
+
+
+async def test_unknown_language_button_changes_nothing(chat: TeamsChat) -> None:
+    anna = ChatUser("Анна Петрова", locale="ru-RU")
+
+    body = await chat.click(anna, Verb.SET_LANGUAGE, {"language": "de"}, reply_to_id="1:welcome")
+
+    assert body == {
+        "statusCode": 200,
+        "type": MESSAGE_CONTENT_TYPE,
+        "value": InvalidSubmission(field="language").render(RU),
+    }
+    assert chat.sent_to(anna) == []
+    actor = await chat.actor(anna)
+    assert actor.locale == "ru-RU"
