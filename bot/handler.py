@@ -83,11 +83,12 @@ class MentoringBot(TeamsActivityHandler):
         team_info: TeamInfo,
         turn_context: TurnContext,
     ) -> None:
-        # The SDK's version fetches every member from the connector first, but
-        # the welcome only needs to know whether someone other than the bot joined.
-        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
-        if any(member.id != bot_id for member in members_added):
-            await self._send_welcome(turn_context)
+        """Send nothing: ``on_turn`` already identified the sender and stored the reference.
+
+        An install in personal scope brings both this activity and an
+        ``installationUpdate`` add, so only the latter sends the welcome card.
+        The SDK's version would also fetch every added member from the connector.
+        """
 
     async def _send_welcome(self, turn_context: TurnContext) -> None:
         actor = _actor(turn_context)
