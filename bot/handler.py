@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
 
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
-from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ChannelAccount
-from botbuilder.schema.teams import TeamInfo
+from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
-from bot.adapter_fixes import card_invoke_response, message_invoke_response
+from bot.adapter_fixes import card_invoke_response, message_invoke_response, status_of
 from bot.cards.common import Card
 from bot.cards.render import render_card
 from bot.cards.welcome import build_welcome_card
@@ -30,13 +31,24 @@ ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 UNKNOWN_TEXT = N_("I did not recognise this command. Choose what to do on the card below.")
 INVALID_ACTION = N_("This card sent an action the bot cannot read. Nothing was changed.")
 
+# Seconds to wait for the connector's member lookup before the turn goes on
+# without the sender's name.
+MEMBER_LOOKUP_TIMEOUT = 2.0
+
 
 class MentoringBot(TeamsActivityHandler):
     """A thin adapter over the workflow: parse the activity, run one action, show the result."""
 
-    def __init__(self, workflow: Workflow, notifier: Notifier) -> None:
+    def __init__(
+        self,
+        workflow: Workflow,
+        notifier: Notifier,
+        *,
+        member_lookup_timeout: float = MEMBER_LOOKUP_TIMEOUT,
+    ) -> None:
         self.workflow = workflow
         self.notifier = notifier
+        self.member_lookup_timeout = member_lookup_timeout
 
     # ------------------------------------------------------------- every turn
 
@@ -58,19 +70,63 @@ class MentoringBot(TeamsActivityHandler):
         sender = activity.from_property
         if sender is None or not sender.id:
             return None
+
+        name = (sender.name or "").strip()
+        email = None
+        if not name:
+            # installationUpdate and conversationUpdate carry no name. Without
+            # the lookup, a user created by them stays nameless, which shows
+            # as a mentor without a name on the teacher's candidates card.
+            member = await self._look_up_member(turn_context, sender.id)
+            if member is not None:
+                name = (member.name or "").strip()
+                # Teams chat deep links take the Microsoft Entra user principal
+                # name (Microsoft Learn, "Deep link to Teams chat"), which
+                # usually equals the mail address.
+                email = member.email or member.user_principal_name or None
+
         identity = TeamsIdentity(
             teams_user_id=sender.id,
             aad_object_id=sender.aad_object_id,
             tenant_id=_tenant_of(activity),
-            display_name=sender.name or "",
+            display_name=name,
             locale=activity.locale,
+            email=email,
         )
+
         # Cards go to the user's 1:1 chat only, because a channel or group
         # chat reference would show a teacher's case to everybody in it.
         reference = None
         if _is_personal(activity):
             reference = TurnContext.get_conversation_reference(activity).serialize()
         return await self.workflow.identify(identity, reference)
+
+    async def _look_up_member(
+        self, turn_context: TurnContext, member_id: str
+    ) -> TeamsChannelAccount | None:
+        """Fetch a member's profile from the connector, or return None if that fails or times out.
+
+        The lookup is one GET /v3/conversations/{id}/members/{member id}. It
+        is optional, so every failure is logged and the turn goes on.
+
+        NOTE: msrest 0.7.1 sends the request from an executor thread. After
+        the timeout that thread still waits for the response, up to msrest's
+        own connection timeout (100 s by default).
+        """
+        conversation = turn_context.activity.conversation
+        try:
+            return await asyncio.wait_for(
+                TeamsInfo.get_member(turn_context, member_id), self.member_lookup_timeout
+            )
+        except Exception as error:
+            logger.warning(
+                "member lookup failed user=%s conversation=%s status=%s error=%s",
+                member_id,
+                conversation.id if conversation else None,
+                status_of(error),
+                type(error).__name__,
+            )
+            return None
 
     # ------------------------------------------------------------- welcome
 

@@ -122,6 +122,7 @@ class Workflow:
     ) -> Actor:
         """Find or create the user behind an activity and refresh their conversation reference.
 
+        An identity without a display name or an e-mail keeps the stored one.
         Every new user is a teacher; other roles are granted by an administrator,
         or in demo mode to the ids listed in ``MENTORING_DEMO_MENTOR_IDS``.
         """
@@ -145,6 +146,7 @@ class Workflow:
                     aad_object_id=identity.aad_object_id,
                     teams_user_id=identity.teams_user_id,
                     display_name=identity.display_name or "",
+                    email=identity.email,
                     locale=identity.locale or self.settings.default_locale,
                 )
                 session.add(user)
@@ -156,6 +158,8 @@ class Workflow:
                 user.aad_object_id = identity.aad_object_id or user.aad_object_id
                 if identity.display_name:
                     user.display_name = identity.display_name
+                if identity.email:
+                    user.email = identity.email
                 if identity.locale:
                     user.locale = identity.locale
             if self.settings.demo and self._is_demo_mentor(identity):

@@ -43,6 +43,8 @@ class TeamsIdentity:
     tenant_id: str
     display_name: str
     locale: str | None
+    # From the connector's member lookup; activities themselves carry no e-mail.
+    email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 
 from bot.adapter_fixes import RetryPolicy
 from bot.notifier import Notifier
@@ -29,10 +30,10 @@ from bot.routes import NOTIFIER_KEY, RETRY_POLICY_KEY
 from teams_app.app import WORKFLOW_KEY, create_app
 from teams_app.domain.enums import Role
 from teams_app.settings import Settings
-from teams_app.storage.models import MentorArea, MentorProfile
+from teams_app.storage.models import MentorArea, MentorProfile, User
 from teams_app.workflow import Workflow
 from teams_app.workflow.service import grant_role
-from teams_app.workflow.views import Actor, TeamsIdentity
+from teams_app.workflow.views import Actor
 from tests.bot.fake_connector import FakeConnector, RecordedRequest
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -52,6 +53,9 @@ class ChatUser:
     name: str
     locale: str = "ru-RU"
     number: int = dataclasses.field(default_factory=lambda: next(_numbers))
+    # Returned by the connector's member lookup only, as activities carry no e-mail.
+    email: str | None = None
+    tenant_id: str = TENANT_ID
 
     @property
     def teams_id(self) -> str:
@@ -65,8 +69,20 @@ class ChatUser:
     def conversation_id(self) -> str:
         return f"a:1chat-{self.number}"
 
-    def identity(self) -> TeamsIdentity:
-        return TeamsIdentity(self.teams_id, self.aad_id, TENANT_ID, self.name, self.locale)
+    def member(self) -> dict[str, Any]:
+        """Return the profile the Bot Connector returns for this user's member id."""
+        first_name, _, last_name = self.name.partition(" ")
+        return {
+            "id": self.teams_id,
+            "name": self.name,
+            "aadObjectId": self.aad_id,
+            "givenName": first_name,
+            "surname": last_name,
+            "email": self.email,
+            "userPrincipalName": self.email,
+            "tenantId": self.tenant_id,
+            "userRole": "user",
+        }
 
 
 class SleepRecorder:
@@ -97,13 +113,25 @@ class TeamsChat:
         return self.app[NOTIFIER_KEY]
 
     def activity(self, fixture: str, user: ChatUser, **fields: Any) -> dict[str, Any]:
-        """Load a fixture activity sent by ``user`` in their chat, with ``fields`` replaced."""
+        """Load a fixture activity sent by ``user`` in their chat, with ``fields`` replaced.
+
+        The sender gets a name only where the fixture has one, because Teams
+        sends installationUpdate and conversationUpdate without it. ``user``
+        is also registered as a member of the chat on the fake connector,
+        which the bot queries for a sender without a name.
+        """
         activity = copy.deepcopy(load_activity(fixture))
         activity["id"] = f"f:activity-{next(self._activity_ids)}"
         activity["serviceUrl"] = self.connector.service_url
-        activity["from"] = {"id": user.teams_id, "name": user.name, "aadObjectId": user.aad_id}
+        sender = {"id": user.teams_id, "aadObjectId": user.aad_id}
+        if "name" in activity["from"]:
+            sender["name"] = user.name
+        activity["from"] = sender
         activity["conversation"]["id"] = user.conversation_id
+        activity["conversation"]["tenantId"] = user.tenant_id
+        activity.setdefault("channelData", {})["tenant"] = {"id": user.tenant_id}
         activity["locale"] = user.locale
+        self.connector.add_member(user.conversation_id, user.member())
         for member in activity.get("membersAdded", []):
             member.update(id=user.teams_id, aadObjectId=user.aad_id)
         activity.update(fields)
@@ -151,7 +179,13 @@ class TeamsChat:
         return activity
 
     async def actor(self, user: ChatUser) -> Actor:
-        return await self.workflow.identify(user.identity())
+        """Return ``user`` as the bot stored them, without writing anything."""
+        async with self.workflow.db.transaction() as session:
+            user_id = await session.scalar(
+                select(User.id).where(User.teams_user_id == user.teams_id)
+            )
+        assert user_id is not None, f"the bot has no user for {user.name}"
+        return await self.workflow.actor(user_id)
 
     def sent_to(self, user: ChatUser) -> list[RecordedRequest]:
         return self.connector.to(user.conversation_id)

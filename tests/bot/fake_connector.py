@@ -5,10 +5,16 @@ It listens on 127.0.0.1 on a free port, records every request and returns
 to one conversation with 429 and ``Retry-After`` a few times, or block a
 conversation with 403 ``MessageWritesBlocked`` as Teams does after the user
 blocked or uninstalled the bot.
+
+For GET of one conversation member it returns the profile a test
+registered, with name, e-mail and user principal name as Teams and the
+Agents Playground return them. These lookups are recorded apart from the
+activity requests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +49,15 @@ class RecordedRequest:
         return None
 
 
+@dataclass(frozen=True)
+class MemberLookup:
+    """One GET /v3/conversations/{conversation}/members/{member} and its HTTP status."""
+
+    conversation_id: str
+    member_id: str
+    status: int
+
+
 # Error codes the Bot Connector puts in the body, by HTTP status.
 _ERROR_CODES = {
     403: "MessageWritesBlocked",
@@ -60,10 +75,14 @@ class _PlannedFailure:
 
 
 class FakeConnector:
-    """The Bot Connector REST API for the tests: POST and PUT of conversation activities."""
+    """The Bot Connector REST API for the tests: activities, and GET of one member."""
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
+        self.member_lookups: list[MemberLookup] = []
+        self._members: dict[tuple[str, str], dict[str, Any]] = {}
+        self._member_lookup_status: int | None = None
+        self._member_lookup_delay = 0.0
         self._ids = itertools.count(1)
         self._failures: dict[str, _PlannedFailure] = {}
         self._blocked: set[str] = set()
@@ -75,6 +94,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities", self._handle)
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._handle)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._handle)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._get_member)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -102,6 +122,22 @@ class FakeConnector:
         """Reject every request to a conversation with 403 ``MessageWritesBlocked``."""
         self._blocked.add(conversation_id)
 
+    def add_member(self, conversation_id: str, member: dict[str, Any]) -> None:
+        """Register the profile returned for ``member["id"]`` in a conversation."""
+        self._members[(conversation_id, member["id"])] = member
+
+    def remove_member(self, conversation_id: str, member_id: str) -> None:
+        """Remove a member, so that a lookup of them fails with 404."""
+        self._members.pop((conversation_id, member_id), None)
+
+    def fail_member_lookups(self, status: int) -> None:
+        """Fail every later member lookup with HTTP ``status``."""
+        self._member_lookup_status = status
+
+    def delay_member_lookups(self, seconds: float) -> None:
+        """Wait ``seconds`` before responding to each later member lookup."""
+        self._member_lookup_delay = seconds
+
     def to(self, conversation_id: str) -> list[RecordedRequest]:
         """Return the requests to a conversation that succeeded."""
         return [r for r in self.requests if r.conversation_id == conversation_id and r.status < 300]
@@ -126,6 +162,20 @@ class FakeConnector:
                 headers=headers,
             )
         return web.json_response({"id": response_id})
+
+    async def _get_member(self, request: web.Request) -> web.Response:
+        conversation_id = request.match_info["conversation"]
+        member_id = request.match_info["member"]
+        if self._member_lookup_delay:
+            await asyncio.sleep(self._member_lookup_delay)
+        member = self._members.get((conversation_id, member_id))
+        status = self._member_lookup_status or (200 if member is not None else 404)
+        self.member_lookups.append(MemberLookup(conversation_id, member_id, status))
+        if status >= 300:
+            code = "MemberNotFoundInConversation" if status == 404 else "ServiceError"
+            message = f"Fake connector answered {status}."
+            return web.json_response({"error": {"code": code, "message": message}}, status=status)
+        return web.json_response(member)
 
     def _planned_status(self, conversation_id: str) -> tuple[int, dict[str, str]]:
         if conversation_id in self._blocked:

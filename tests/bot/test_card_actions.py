@@ -18,6 +18,7 @@ from teams_app.domain.errors import AlreadyProcessed, FieldError, StaleAction
 from teams_app.i18n import translator_for
 from teams_app.workflow.views import Actor, CardRecord
 from tests.bot.conftest import ChatUser, SleepRecorder, TeamsChat
+from tests.bot.steps import stored_card, submit_case
 from tests.factories import CASE_FORM
 from tests.workflow.flow import case_state
 
@@ -31,24 +32,6 @@ def card_response(card: dict[str, Any]) -> dict[str, Any]:
 
 def message_response(text: str) -> dict[str, Any]:
     return {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": text}
-
-
-async def submit_case(chat: TeamsChat, teacher: ChatUser, **changes: Any) -> int:
-    """Post the intake form as ``teacher`` and return the new case id."""
-    await chat.click(teacher, Verb.SUBMIT_CASE, {**CASE_FORM, **changes}, reply_to_id="1:form")
-    cases = await chat.workflow.my_cases(await chat.actor(teacher))
-    return cases[0][0]
-
-
-async def stored_card(chat: TeamsChat, case_id: int, kind: CardKind, user: ChatUser) -> CardRecord:
-    actor = await chat.actor(user)
-    records = [
-        record
-        for record in await chat.workflow.cards_to_refresh(case_id=case_id)
-        if record.kind == kind and record.recipient_id == actor.user_id
-    ]
-    assert records, f"no {kind} card was recorded for {user.name}"
-    return records[-1]
 
 
 async def render(chat: TeamsChat, actor: Actor, record: CardRecord) -> dict[str, Any]:
