@@ -45,6 +45,18 @@ async def _admin_execute(statement: str) -> None:
     await engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_implicit_event_loop() -> None:
+    """Mark the main thread as having no current event loop.
+
+    Otherwise pytest-asyncio's first ``asyncio.get_event_loop()`` creates a
+    loop that nothing closes. The next ``asyncio.run``, which migrates or
+    empties the database in the ``database_url`` fixture, drops that loop.
+    Its ResourceWarning then fails whichever test is being set up.
+    """
+    asyncio.set_event_loop(None)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     name = f"mentoring_test_{uuid.uuid4().hex[:10]}"

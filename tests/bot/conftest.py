@@ -8,7 +8,6 @@ and update in place lands there and can be inspected.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import dataclasses
 import itertools
@@ -201,18 +200,6 @@ class TeamsChat:
             assert profile is not None
             profile.areas = [MentorArea(user_id=actor.user_id, rubric_key=key) for key in areas]
         return await self.workflow.actor(actor.user_id)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def no_implicit_event_loop() -> None:
-    """Mark the main thread as having no current event loop.
-
-    Otherwise pytest-asyncio's first ``asyncio.get_event_loop()`` creates a
-    loop that nothing closes. The next ``asyncio.run``, which migrates the
-    database in the ``database_url`` fixture, drops that loop. Its
-    ResourceWarning then fails whichever test is being set up.
-    """
-    asyncio.set_event_loop(None)
 
 
 @pytest_asyncio.fixture
