@@ -15,7 +15,7 @@ import argparse
 import asyncio
 import sys
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from teams_app.domain.enums import Role
 from teams_app.settings import Settings
@@ -29,7 +29,7 @@ async def _find(session, reference: str) -> User | None:  # type: ignore[no-unty
     conditions = [
         User.teams_user_id == reference,
         User.aad_object_id == reference,
-        User.email == reference,
+        func.lower(User.email) == reference.lower(),
     ]
     if reference.isdigit():
         conditions.append(User.id == int(reference))
@@ -42,11 +42,15 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         async with database.transaction() as session:
             if args.command == "users":
-                for user in await session.scalars(select(User).order_by(User.id)):
+                users = list(await session.scalars(select(User).order_by(User.id)))
+                if not users:
+                    print(f"no users in {settings.database_url}", file=sys.stderr)
+                print("id\tname\tteams id\tentra object id\te-mail\troles")
+                for user in users:
                     roles = ",".join(sorted(r.role.value for r in user.roles))
                     print(
                         f"{user.id}\t{user.display_name}\t{user.teams_user_id or '-'}\t"
-                        f"{user.aad_object_id or '-'}\t{roles}"
+                        f"{user.aad_object_id or '-'}\t{user.email or '-'}\t{roles}"
                     )
                 return 0
             user = await _find(session, args.user)
@@ -79,7 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("user", help="user id, Teams id, Entra object id or e-mail")
         command.add_argument("role", choices=[role.value for role in Role])
     args = parser.parse_args(argv)
-    return asyncio.run(run(args, Settings.from_env()))
+    try:
+        return asyncio.run(run(args, Settings.from_env()))
+    except BrokenPipeError:
+        # The output went to a pager or `head` that closed early.
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

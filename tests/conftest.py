@@ -38,6 +38,17 @@ def pytest_report_header() -> str:
     return f"database engine: {ENGINE}"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The end-to-end tests serve the app on SQLite whatever the engine, so a
+    # PostgreSQL run would only repeat them.
+    if ENGINE == "sqlite":
+        return
+    skip = pytest.mark.skip(reason="end-to-end tests run in the SQLite pass only")
+    for item in items:
+        if item.get_closest_marker("e2e") is not None:
+            item.add_marker(skip)
+
+
 async def _admin_execute(statement: str) -> None:
     engine = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     async with engine.connect() as connection:
