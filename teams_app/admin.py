@@ -22,7 +22,7 @@ from teams_app.settings import Settings
 from teams_app.storage.db import Database
 from teams_app.storage.migrate import upgrade_to_head_async
 from teams_app.storage.models import User, UserRole
-from teams_app.workflow.service import grant_role
+from teams_app.workflow.people import grant_role
 
 
 async def _find(session, reference: str) -> User | None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from typing import Any
 from teams_app.domain.enums import Role
 from teams_app.storage.models import MentorArea, MentorProfile
 from teams_app.workflow import Workflow
-from teams_app.workflow.service import grant_role
+from teams_app.workflow.people import grant_role
 from teams_app.workflow.views import Actor, TeamsIdentity
 
 _counter = itertools.count(1)

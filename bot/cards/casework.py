@@ -51,7 +51,7 @@ from teams_app.domain.enums import Privacy
 from teams_app.domain.errors import FieldError
 from teams_app.i18n import Translator
 from teams_app.i18n import gettext_noop as N_
-from teams_app.workflow.service import (
+from teams_app.workflow.limits import (
     ANSWER_LIMIT,
     MAX_QUESTIONS_PER_ROUND,
     REFLECTION_TEXT_LIMIT,

@@ -58,7 +58,7 @@ from teams_app.domain.intake import (
     split_multi,
 )
 from teams_app.i18n import Translator
-from teams_app.workflow.service import REVISION_LIMIT
+from teams_app.workflow.limits import REVISION_LIMIT
 from teams_app.workflow.views import CaseView, RevisionView, RubricView
 
 # Case-level choices that a redefinition keeps: the form shows them read-only

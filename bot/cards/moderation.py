@@ -44,7 +44,7 @@ from teams_app.domain.enums import LibraryEntryStatus, Urgency
 from teams_app.domain.errors import FieldError
 from teams_app.i18n import Translator
 from teams_app.i18n import gettext_noop as N_
-from teams_app.workflow.service import ENTRY_TEXT_LIMITS, SOLUTION_LIMIT
+from teams_app.workflow.limits import ENTRY_TEXT_LIMITS, SOLUTION_LIMIT
 from teams_app.workflow.views import LibraryEntryView, RubricView
 
 _TITLE_LABEL = N_("Title in the library")

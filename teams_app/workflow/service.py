@@ -2,7 +2,7 @@
 
 Each operation runs in one database transaction. It first records the key of
 the activity behind it, so a retried delivery fails with ``AlreadyProcessed``
-and changes nothing. It moves the case with ``_move``, which applies only to
+and changes nothing. It moves the case with ``move_case``, which applies only to
 the version of the case it read, and writes a history event. It returns an
 ``Outcome`` naming whom to notify once the transaction has committed.
 """
@@ -12,18 +12,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import statistics
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teams_app.domain.enums import (
     HOLDING_ASSIGNMENT_STATUSES,
-    TERMINAL_STATUSES,
     AssignmentStatus,
     CardKind,
     CaseStatus,
@@ -32,12 +29,9 @@ from teams_app.domain.enums import (
     Role,
 )
 from teams_app.domain.errors import (
-    AlreadyProcessed,
-    CaseAlreadyHeld,
     FieldError,
     MentorUnavailable,
     NotFound,
-    NotPermitted,
     RevisionLimitReached,
     SecondOpinionUsed,
     StaleAction,
@@ -45,12 +39,9 @@ from teams_app.domain.errors import (
 )
 from teams_app.domain.intake import CaseForm, check_text, parse_case_form
 from teams_app.domain.questions import QuestionTemplate, order_questions
-from teams_app.domain.ranking import MentorStats, RankedMentor, rank_mentors
+from teams_app.domain.ranking import RankedMentor, rank_mentors
 from teams_app.domain.state_machine import (
     CaseAction,
-    TransitionNotAllowed,
-    check_transition,
-    is_allowed,
 )
 from teams_app.i18n import gettext_noop as N_
 from teams_app.i18n import language_of, translator_for
@@ -65,13 +56,9 @@ from teams_app.storage.models import (
     CaseEvent,
     CaseLibraryHit,
     CaseQuestion,
-    CaseRevision,
     ConversationRef,
     LibraryEntry,
-    LibraryEntryRubric,
-    MentorArea,
     MentorProfile,
-    ProcessedActivity,
     QuestionRound,
     Reflection,
     Rubric,
@@ -81,12 +68,63 @@ from teams_app.storage.models import (
     UserRole,
     utcnow,
 )
+from teams_app.workflow.drafts import (
+    apply_edits,
+    draft_title,
+    entry_label,
+    library_source,
+    lock_entry,
+    map_texts,
+    replace_entry_rubrics,
+)
+from teams_app.workflow.limits import (
+    ANSWER_LIMIT,
+    CUSTOM_QUESTION_LIMIT,
+    DECLINE_REASON_LIMIT,
+    MAX_QUESTIONS_PER_ROUND,
+    REVISION_LIMIT,
+    SOLUTION_LIMIT,
+)
+from teams_app.workflow.matching import (
+    excluded_mentors,
+    mentor_stats,
+    open_case_count,
+)
+from teams_app.workflow.people import (
+    find_user,
+    grant_demo_mentor,
+    mentor_name_of,
+    mentor_profile_of,
+    require_role,
+    roles_of,
+    rubric_keys,
+    store_reference,
+    users_with_role,
+)
 from teams_app.workflow.queries import load_case_view, mentor_name
+from teams_app.workflow.records import (
+    add_assignment,
+    assignment_for_mentor,
+    case_for_holder,
+    case_for_teacher,
+    claim_activity,
+    close_holding_assignment,
+    decide_round,
+    ensure_allowed,
+    get_case,
+    holding_assignment,
+    move_case,
+    next_case_number,
+    parse_reflection,
+    revision_dict,
+    revision_row,
+    revision_texts,
+)
 from teams_app.workflow.views import (
     Actor,
     CandidateView,
-    CaseView,
     CardRecord,
+    CaseView,
     LibraryEntryView,
     LibraryHitView,
     Notification,
@@ -98,13 +136,6 @@ from teams_app.workflow.views import (
 
 logger = logging.getLogger(__name__)
 
-REVISION_LIMIT = 3
-CUSTOM_QUESTION_LIMIT = 500
-ANSWER_LIMIT = 1000
-SOLUTION_LIMIT = 4000
-REFLECTION_TEXT_LIMIT = 1000
-DECLINE_REASON_LIMIT = 500
-MAX_QUESTIONS_PER_ROUND = 10
 
 
 class Workflow:
@@ -139,7 +170,7 @@ class Workflow:
         self, identity: TeamsIdentity, reference: Mapping[str, Any] | None
     ) -> Actor:
         async with self.db.transaction() as session:
-            user = await _find_user(session, identity)
+            user = await find_user(session, identity)
             if user is None:
                 user = User(
                     tenant_id=identity.tenant_id or "",
@@ -163,11 +194,11 @@ class Workflow:
                 if identity.locale:
                     user.locale = identity.locale
             if self.settings.demo and self._is_demo_mentor(identity):
-                await _grant_demo_mentor(session, user)
+                await grant_demo_mentor(session, user)
             if reference is not None:
-                await _store_reference(session, user.id, reference)
+                await store_reference(session, user.id, reference)
             await session.flush()
-            roles = await _roles_of(session, user.id)
+            roles = await roles_of(session, user.id)
             return Actor(user.id, user.display_name, user.effective_locale, roles)
 
     def _is_demo_mentor(self, identity: TeamsIdentity) -> bool:
@@ -180,7 +211,7 @@ class Workflow:
             if user is None:
                 raise NotFound(what=f"user {user_id}")
             return Actor(
-                user.id, user.display_name, user.effective_locale, await _roles_of(session, user.id)
+                user.id, user.display_name, user.effective_locale, await roles_of(session, user.id)
             )
 
     async def conversation_reference(self, user_id: int) -> dict[str, Any] | None:
@@ -202,7 +233,7 @@ class Workflow:
             if user is None:
                 raise NotFound(what=f"user {actor.user_id}")
             user.preferred_language = language
-            roles = await _roles_of(session, user.id)
+            roles = await roles_of(session, user.id)
             return Actor(user.id, user.display_name, user.effective_locale, roles)
 
     async def rubrics(self, locale: str | None) -> list[RubricView]:
@@ -215,20 +246,20 @@ class Workflow:
         self, actor: Actor, *, away_until: dt.date | None, max_open_cases: int | None
     ) -> None:
         """Set a mentor's away date and open-case limit (1 to 20)."""
-        _require(actor, Role.MENTOR)
+        require_role(actor, Role.MENTOR)
         if max_open_cases is not None and not 1 <= max_open_cases <= 20:
             raise ValidationFailed([FieldError("max_open_cases", "out_of_range", limit=20)])
         async with self.db.transaction() as session:
-            profile = await _mentor_profile(session, actor.user_id)
+            profile = await mentor_profile_of(session, actor.user_id)
             profile.away_until = away_until
             if max_open_cases is not None:
                 profile.max_open_cases = max_open_cases
 
     async def availability(self, actor: Actor) -> tuple[dt.date | None, int]:
         """Return a mentor's away date and open-case limit, for the availability form."""
-        _require(actor, Role.MENTOR)
+        require_role(actor, Role.MENTOR)
         async with self.db.transaction() as session:
-            profile = await _mentor_profile(session, actor.user_id)
+            profile = await mentor_profile_of(session, actor.user_id)
             return profile.away_until, profile.max_open_cases
 
     # ---------------------------------------------------------------- intake
@@ -237,12 +268,12 @@ class Workflow:
         self, actor: Actor, raw: Mapping[str, Any], dedupe_key: str | None = None
     ) -> Outcome:
         """Validate an intake form, create the case with its number, and find library hits."""
-        _require(actor, Role.TEACHER)
+        require_role(actor, Role.TEACHER)
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            form = parse_case_form(raw, await _rubric_keys(session))
+            await claim_activity(session, dedupe_key)
+            form = parse_case_form(raw, await rubric_keys(session))
             now = utcnow()
-            number = await _next_case_number(session, now.year)
+            number = await next_case_number(session, now.year)
             case = Case(
                 number=number,
                 teacher_id=actor.user_id,
@@ -258,7 +289,7 @@ class Workflow:
             )
             session.add(case)
             await session.flush()
-            session.add(_revision(case.id, 1, form))
+            session.add(revision_row(case.id, 1, form))
             session.add(
                 CaseEvent(
                     case_id=case.id, actor_id=actor.user_id, kind="submitted", after=form.as_dict()
@@ -291,26 +322,26 @@ class Workflow:
     ) -> Outcome:
         """Store a new revision of the case from the prefilled form (at most three in all)."""
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case = await _case_for_teacher(session, actor, case_id)
+            await claim_activity(session, dedupe_key)
+            case = await case_for_teacher(session, actor, case_id)
             if case.current_revision >= REVISION_LIMIT:
                 raise RevisionLimitReached(number=case.number, limit=REVISION_LIMIT)
-            await _ensure_allowed(session, case, CaseAction.REDEFINE)
-            form = parse_case_form(raw, await _rubric_keys(session))
+            await ensure_allowed(session, case, CaseAction.REDEFINE)
+            form = parse_case_form(raw, await rubric_keys(session))
             previous = case.revisions[-1]
             number = case.current_revision + 1
-            session.add(_revision(case.id, number, form))
-            await _move(
+            session.add(revision_row(case.id, number, form))
+            await move_case(
                 session,
                 case,
                 CaseAction.REDEFINE,
                 actor.user_id,
-                before=_revision_dict(previous),
+                before=revision_dict(previous),
                 after={**form.as_dict(), "revision": number},
                 changes={"current_revision": number},
             )
-            await _decide_round(session, case.id, "redefine")
-            holder = await _holding_assignment(session, case.id)
+            await decide_round(session, case.id, "redefine")
+            holder = await holding_assignment(session, case.id)
             assert holder is not None
             return Outcome(
                 case_id=case.id,
@@ -327,9 +358,9 @@ class Workflow:
         self, actor: Actor, case_id: int, dedupe_key: str | None = None
     ) -> Outcome:
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case = await _case_for_teacher(session, actor, case_id)
-            await _move(session, case, CaseAction.CLOSE_BY_LIBRARY, actor.user_id, closes=True)
+            await claim_activity(session, dedupe_key)
+            case = await case_for_teacher(session, actor, case_id)
+            await move_case(session, case, CaseAction.CLOSE_BY_LIBRARY, actor.user_id, closes=True)
             return Outcome(
                 case_id=case.id,
                 notifications=(
@@ -347,8 +378,8 @@ class Workflow:
     ) -> Outcome:
         """Leave the library answer and look for mentor candidates."""
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case = await _case_for_teacher(session, actor, case_id)
+            await claim_activity(session, dedupe_key)
+            case = await case_for_teacher(session, actor, case_id)
             notifications = await self._start_mentor_round(
                 session, case, CaseAction.FIND_MENTOR, actor.user_id
             )
@@ -360,7 +391,7 @@ class Workflow:
         """Return the mentors currently offered for a case, best first."""
         translate = translator_for(locale)
         async with self.db.transaction() as session:
-            case = await _get_case(session, case_id)
+            case = await get_case(session, case_id)
             ranked = (await self._rank(session, case))[: self.settings.candidate_count]
             rubric_titles = {
                 r.key: translate.pick(r.title_ru, r.title_en)
@@ -383,7 +414,7 @@ class Workflow:
                         ),
                         matching_areas=item.matching_areas,
                         motto=profile.motto,
-                        open_cases=await _open_case_count(session, item.user_id),
+                        open_cases=await open_case_count(session, item.user_id),
                         max_open_cases=profile.max_open_cases,
                         score=item.score,
                     )
@@ -392,9 +423,9 @@ class Workflow:
 
     async def _rank(self, session: AsyncSession, case: Case) -> list[RankedMentor]:
         revision = case.revisions[-1]
-        excluded = await _excluded_mentors(session, case)
+        excluded = await excluded_mentors(session, case)
         return rank_mentors(
-            await _mentor_stats(session),
+            await mentor_stats(session),
             revision.rubrics,
             case.urgency,
             dt.datetime.now(dt.UTC).date(),
@@ -411,14 +442,14 @@ class Workflow:
     ) -> tuple[Notification, ...]:
         """Move the case to choosing a mentor, or to the moderators when nobody is left."""
         if await self._rank(session, case):
-            await _move(
+            await move_case(
                 session, case, action, actor_id, target=CaseStatus.CHOOSING_MENTOR, after=after
             )
             return (Notification(case.teacher_id, CardKind.CANDIDATES, case.id),)
-        await _move(
+        await move_case(
             session, case, action, actor_id, target=CaseStatus.AWAITING_MODERATOR, after=after
         )
-        moderators = await _users_with_role(session, Role.MODERATOR)
+        moderators = await users_with_role(session, Role.MODERATOR)
         logger.warning("no mentor candidates left case=%s", case.id)
         return (
             Notification(
@@ -438,16 +469,16 @@ class Workflow:
     ) -> Outcome:
         """Offer the case to the mentor the teacher picked."""
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case = await _case_for_teacher(session, actor, case_id)
-            await _ensure_allowed(session, case, CaseAction.PICK_MENTOR)
+            await claim_activity(session, dedupe_key)
+            case = await case_for_teacher(session, actor, case_id)
+            await ensure_allowed(session, case, CaseAction.PICK_MENTOR)
             ranked = await self._rank(session, case)
             if mentor_id not in {item.user_id for item in ranked}:
                 raise MentorUnavailable(number=case.number)
-            await _move(
+            await move_case(
                 session, case, CaseAction.PICK_MENTOR, actor.user_id, after={"mentor_id": mentor_id}
             )
-            assignment = await _add_assignment(
+            assignment = await add_assignment(
                 session, case, mentor_id, AssignmentStatus.OFFERED, moderator_id=None
             )
             return Outcome(
@@ -463,11 +494,11 @@ class Workflow:
         self, actor: Actor, assignment_id: int, dedupe_key: str | None = None
     ) -> Outcome:
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            assignment, case = await _assignment_for_mentor(session, actor, assignment_id)
+            await claim_activity(session, dedupe_key)
+            assignment, case = await assignment_for_mentor(session, actor, assignment_id)
             if assignment.status != AssignmentStatus.OFFERED:
                 raise StaleAction(number=case.number, status=case.status.value)
-            await _move(session, case, CaseAction.ACCEPT, actor.user_id)
+            await move_case(session, case, CaseAction.ACCEPT, actor.user_id)
             assignment.status = AssignmentStatus.ACCEPTED
             assignment.responded_at = utcnow()
             return Outcome(
@@ -480,7 +511,7 @@ class Workflow:
                         case.teacher_id,
                         case_id=case.id,
                         message_id=N_("{mentor} accepted case {number}."),
-                        fields={"mentor": await _mentor_name(session, actor.user_id),
+                        fields={"mentor": await mentor_name_of(session, actor.user_id),
                                 "number": case.number},
                     ),
                 ),
@@ -498,8 +529,8 @@ class Workflow:
         if reason and (error := check_text("decline_reason", reason, DECLINE_REASON_LIMIT)):
             raise ValidationFailed([error])
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            assignment, case = await _assignment_for_mentor(session, actor, assignment_id)
+            await claim_activity(session, dedupe_key)
+            assignment, case = await assignment_for_mentor(session, actor, assignment_id)
             if assignment.status != AssignmentStatus.OFFERED:
                 raise StaleAction(number=case.number, status=case.status.value)
             assignment.status = AssignmentStatus.DECLINED
@@ -517,7 +548,7 @@ class Workflow:
 
     async def assignable_mentors(self, actor: Actor) -> list[tuple[int, str]]:
         """List every mentor a moderator may assign, by name."""
-        _require(actor, Role.MODERATOR)
+        require_role(actor, Role.MODERATOR)
         async with self.db.transaction() as session:
             rows = await session.execute(
                 select(MentorProfile, User).join(User, User.id == MentorProfile.user_id)
@@ -529,23 +560,23 @@ class Workflow:
         self, actor: Actor, case_id: int, mentor_id: int, dedupe_key: str | None = None
     ) -> Outcome:
         """Assign any mentor to a case nobody took; the assignment counts as accepted."""
-        _require(actor, Role.MODERATOR)
+        require_role(actor, Role.MODERATOR)
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case = await _get_case(session, case_id, lock=True)
+            await claim_activity(session, dedupe_key)
+            case = await get_case(session, case_id, lock=True)
             if await session.get(MentorProfile, mentor_id) is None:
                 raise NotFound(what=f"mentor {mentor_id}")
             if mentor_id == case.teacher_id:
                 # A teacher who is also a mentor never mentors their own case.
                 raise MentorUnavailable(number=case.number)
-            await _move(
+            await move_case(
                 session,
                 case,
                 CaseAction.MODERATOR_ASSIGN,
                 actor.user_id,
                 after={"mentor_id": mentor_id},
             )
-            assignment = await _add_assignment(
+            assignment = await add_assignment(
                 session, case, mentor_id, AssignmentStatus.ACCEPTED, moderator_id=actor.user_id
             )
             return Outcome(
@@ -558,7 +589,7 @@ class Workflow:
                         case.teacher_id,
                         case_id=case.id,
                         message_id=N_("A moderator assigned {mentor} to case {number}."),
-                        fields={"mentor": await _mentor_name(session, mentor_id),
+                        fields={"mentor": await mentor_name_of(session, mentor_id),
                                 "number": case.number},
                     ),
                 ),
@@ -572,7 +603,7 @@ class Workflow:
         """Return the suggested questions, those fitting the case's rubrics and text first."""
         translate = translator_for(locale)
         async with self.db.transaction() as session:
-            case = await _get_case(session, case_id)
+            case = await get_case(session, case_id)
             revision = case.revisions[-1]
             rows = list(await session.scalars(select(SuggestedQuestion)))
             by_key = {row.key: row for row in rows}
@@ -589,7 +620,7 @@ class Workflow:
                 )
                 for row in rows
             ]
-            case_words = set(tokens(" ".join(_revision_texts(revision))))
+            case_words = set(tokens(" ".join(revision_texts(revision))))
             ordered = order_questions(templates, revision.rubrics, case_words)
             return [
                 SuggestedQuestionView(
@@ -631,8 +662,8 @@ class Workflow:
         if errors:
             raise ValidationFailed(errors)
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case, assignment = await _case_for_holder(session, actor, case_id)
+            await claim_activity(session, dedupe_key)
+            case, assignment = await case_for_holder(session, actor, case_id)
             teacher_language = language_of(case.locale)
             texts: list[tuple[str | None, str]] = []
             for key in dict.fromkeys(suggested_keys):
@@ -643,7 +674,7 @@ class Workflow:
                     (key, question.text_en if teacher_language == "en" else question.text_ru)
                 )
             texts.extend((None, q) for q in custom)
-            await _move(
+            await move_case(
                 session,
                 case,
                 CaseAction.ASK_QUESTIONS,
@@ -677,11 +708,11 @@ class Workflow:
     ) -> Outcome:
         """Store the teacher's answers (every question needs one) and ask about redefining."""
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
+            await claim_activity(session, dedupe_key)
             question_round = await session.get(QuestionRound, round_id)
             if question_round is None:
                 raise NotFound(what=f"question round {round_id}")
-            case = await _case_for_teacher(session, actor, question_round.case_id)
+            case = await case_for_teacher(session, actor, question_round.case_id)
             if question_round.answered_at is not None:
                 raise StaleAction(number=case.number, status=case.status.value)
             errors = []
@@ -692,7 +723,7 @@ class Workflow:
                     errors.append(error)
             if errors:
                 raise ValidationFailed(errors)
-            await _move(
+            await move_case(
                 session,
                 case,
                 CaseAction.ANSWER_QUESTIONS,
@@ -702,7 +733,7 @@ class Workflow:
             for question in question_round.questions:
                 question.answer = answers[question.id].strip()
             question_round.answered_at = utcnow()
-            holder = await _holding_assignment(session, case.id)
+            holder = await holding_assignment(session, case.id)
             assert holder is not None
             return Outcome(
                 case_id=case.id,
@@ -726,17 +757,17 @@ class Workflow:
     ) -> Outcome:
         """Record that the teacher keeps the current version after answering."""
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case = await _case_for_teacher(session, actor, case_id)
-            await _move(
+            await claim_activity(session, dedupe_key)
+            case = await case_for_teacher(session, actor, case_id)
+            await move_case(
                 session,
                 case,
                 CaseAction.KEEP_VERSION,
                 actor.user_id,
                 after={"revision": case.current_revision},
             )
-            await _decide_round(session, case.id, "keep")
-            holder = await _holding_assignment(session, case.id)
+            await decide_round(session, case.id, "keep")
+            holder = await holding_assignment(session, case.id)
             assert holder is not None
             return Outcome(
                 case_id=case.id,
@@ -750,10 +781,10 @@ class Workflow:
     async def check_can_redefine(self, actor: Actor, case_id: int) -> None:
         """Raise unless the teacher may open the redefinition form now."""
         async with self.db.transaction() as session:
-            case = await _case_for_teacher(session, actor, case_id)
+            case = await case_for_teacher(session, actor, case_id)
             if case.current_revision >= REVISION_LIMIT:
                 raise RevisionLimitReached(number=case.number, limit=REVISION_LIMIT)
-            await _ensure_allowed(session, case, CaseAction.REDEFINE)
+            await ensure_allowed(session, case, CaseAction.REDEFINE)
 
     # ---------------------------------------------------- solution, reflection
 
@@ -769,15 +800,15 @@ class Workflow:
         if (error := check_text("solution", solution_text, SOLUTION_LIMIT)) is not None:
             raise ValidationFailed([error])
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case, assignment = await _case_for_holder(session, actor, case_id)
+            await claim_activity(session, dedupe_key)
+            case, assignment = await case_for_holder(session, actor, case_id)
             materials = []
             for entry_id in dict.fromkeys(material_ids):
                 entry = await session.get(LibraryEntry, entry_id)
                 if entry is None or entry.status != LibraryEntryStatus.PUBLISHED:
                     raise ValidationFailed([FieldError("materials", "unknown_choice")])
                 materials.append(entry.id)
-            await _move(
+            await move_case(
                 session,
                 case,
                 CaseAction.WRITE_SOLUTION,
@@ -803,14 +834,14 @@ class Workflow:
     ) -> Outcome:
         """Ask for another mentor's opinion, once per case."""
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case = await _case_for_teacher(session, actor, case_id)
+            await claim_activity(session, dedupe_key)
+            case = await case_for_teacher(session, actor, case_id)
             if case.opinion >= 2:
                 raise SecondOpinionUsed(number=case.number)
-            await _ensure_allowed(session, case, CaseAction.SECOND_OPINION)
-            holder = await _holding_assignment(session, case.id)
+            await ensure_allowed(session, case, CaseAction.SECOND_OPINION)
+            holder = await holding_assignment(session, case.id)
             first_mentor = holder.mentor_id if holder else None
-            await _close_holding_assignment(session, case.id)
+            await close_holding_assignment(session, case.id)
             case.opinion = 2
             await session.flush()
             notifications = await self._start_mentor_round(
@@ -831,11 +862,11 @@ class Workflow:
         self, actor: Actor, case_id: int, raw: Mapping[str, Any], dedupe_key: str | None = None
     ) -> Outcome:
         """Complete the case with the reflection sheet; with consent, prepare a library draft."""
-        reflection = _parse_reflection(raw)
+        reflection = parse_reflection(raw)
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case = await _case_for_teacher(session, actor, case_id)
-            await _move(
+            await claim_activity(session, dedupe_key)
+            case = await case_for_teacher(session, actor, case_id)
+            await move_case(
                 session, case, CaseAction.COMPLETE, actor.user_id, after=reflection, closes=True
             )
             session.add(Reflection(case_id=case.id, **reflection))
@@ -848,7 +879,7 @@ class Workflow:
                     )
                 )
             }
-            await _close_holding_assignment(session, case.id)
+            await close_holding_assignment(session, case.id)
             publish = case.publish_consent
             number = case.number
         notifications = [
@@ -872,17 +903,17 @@ class Workflow:
             async with self.db.transaction() as session:
                 notifications.extend(
                     Notification(m, CardKind.MODERATION, case_id, entry_id=entry_id)
-                    for m in await _users_with_role(session, Role.MODERATOR)
+                    for m in await users_with_role(session, Role.MODERATOR)
                 )
         return Outcome(case_id=case_id, entry_id=entry_id, notifications=tuple(notifications))
 
     async def withdraw(self, actor: Actor, case_id: int, dedupe_key: str | None = None) -> Outcome:
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            case = await _case_for_teacher(session, actor, case_id)
-            holder = await _holding_assignment(session, case.id)
-            await _move(session, case, CaseAction.WITHDRAW, actor.user_id, closes=True)
-            await _close_holding_assignment(session, case.id)
+            await claim_activity(session, dedupe_key)
+            case = await case_for_teacher(session, actor, case_id)
+            holder = await holding_assignment(session, case.id)
+            await move_case(session, case, CaseAction.WITHDRAW, actor.user_id, closes=True)
+            await close_holding_assignment(session, case.id)
             notifications: tuple[Notification, ...] = ()
             if holder is not None:
                 notifications = (
@@ -912,16 +943,16 @@ class Workflow:
             )
             if existing is not None:
                 return existing
-            case = await _get_case(session, case_id)
+            case = await get_case(session, case_id)
             teacher = await session.get(User, case.teacher_id)
             assert teacher is not None
-            source = await _library_source(session, case)
+            source = await library_source(session, case)
             known_names = [n for n in (teacher.display_name,) if n]
         language = language_of(case.locale)
         anonymizer = self._anonymizer_instance()
 
         def anonymize_all() -> dict[str, Any]:
-            return _map_texts(
+            return map_texts(
                 source,
                 lambda value: anonymizer.anonymize(value, language, known_names).text,
             )
@@ -937,7 +968,7 @@ class Workflow:
                 kind=LibraryEntryKind.SOLVED_CASE,
                 status=LibraryEntryStatus.DRAFT,
                 language=language,
-                title=_draft_title(body["question"]),
+                title=draft_title(body["question"]),
                 summary=body["question"],
                 body=body,
                 rubrics=list(source["rubrics"]),
@@ -960,19 +991,19 @@ class Workflow:
         dedupe_key: str | None = None,
     ) -> Outcome:
         """Publish a draft, applying the moderator's edits to its title and texts."""
-        _require(actor, Role.MODERATOR)
+        require_role(actor, Role.MODERATOR)
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            entry = await _lock_entry(session, entry_id)
+            await claim_activity(session, dedupe_key)
+            entry = await lock_entry(session, entry_id)
             if entry.status != LibraryEntryStatus.DRAFT:
-                raise StaleAction(number=_entry_label(entry), status=entry.status.value)
+                raise StaleAction(number=entry_label(entry), status=entry.status.value)
             before = {"title": entry.title, "body": entry.body}
-            entry.title, entry.body = _apply_edits(entry, edits)
+            entry.title, entry.body = apply_edits(entry, edits)
             entry.summary = entry.body.get("question", entry.summary)
             entry.status = LibraryEntryStatus.PUBLISHED
             entry.approved_by_id = actor.user_id
             entry.published_at = utcnow()
-            await _replace_entry_rubrics(session, entry)
+            await replace_entry_rubrics(session, entry)
             await session.flush()
             await search.index_entry(session, entry)
             if entry.source_case_id is not None:
@@ -990,12 +1021,12 @@ class Workflow:
     async def reject_publication(
         self, actor: Actor, entry_id: int, dedupe_key: str | None = None
     ) -> Outcome:
-        _require(actor, Role.MODERATOR)
+        require_role(actor, Role.MODERATOR)
         async with self.db.transaction() as session:
-            await _claim(session, dedupe_key)
-            entry = await _lock_entry(session, entry_id)
+            await claim_activity(session, dedupe_key)
+            entry = await lock_entry(session, entry_id)
             if entry.status != LibraryEntryStatus.DRAFT:
-                raise StaleAction(number=_entry_label(entry), status=entry.status.value)
+                raise StaleAction(number=entry_label(entry), status=entry.status.value)
             entry.status = LibraryEntryStatus.UNPUBLISHED
             if entry.source_case_id is not None:
                 session.add(
@@ -1097,7 +1128,7 @@ class Workflow:
 
     async def mentor_requests(self, actor: Actor) -> list[tuple[int, int, str, AssignmentStatus]]:
         """Return the mentor's open offers and cases as (assignment id, case id, number, status)."""
-        _require(actor, Role.MENTOR)
+        require_role(actor, Role.MENTOR)
         async with self.db.transaction() as session:
             rows = await session.execute(
                 select(Assignment.id, Case.id, Case.number, Assignment.status)
@@ -1115,7 +1146,7 @@ class Workflow:
 
         Completed cases with publish consent whose draft failed earlier get it now.
         """
-        _require(actor, Role.MODERATOR)
+        require_role(actor, Role.MODERATOR)
         async with self.db.transaction() as session:
             missing = list(
                 await session.scalars(
@@ -1151,7 +1182,7 @@ class Workflow:
             return await load_case_view(session, viewer, case_id)
 
     async def case_history(self, actor: Actor, case_id: int) -> list[CaseEvent]:
-        _require(actor, Role.MODERATOR)
+        require_role(actor, Role.MODERATOR)
         async with self.db.transaction() as session:
             return list(
                 await session.scalars(
@@ -1239,522 +1270,4 @@ class Workflow:
 
     async def moderators(self) -> list[int]:
         async with self.db.transaction() as session:
-            return await _users_with_role(session, Role.MODERATOR)
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _require(actor: Actor, role: Role) -> None:
-    if not actor.has(role):
-        raise NotPermitted(role=role.value)
-
-
-async def _claim(session: AsyncSession, dedupe_key: str | None) -> None:
-    """Record an activity key; a second delivery of the same key raises ``AlreadyProcessed``."""
-    if not dedupe_key:
-        return
-    existing = await session.get(ProcessedActivity, dedupe_key)
-    if existing is not None:
-        raise AlreadyProcessed()
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedActivity(key=dedupe_key))
-            await session.flush()
-    except IntegrityError as error:
-        raise AlreadyProcessed() from error
-
-
-async def _find_user(session: AsyncSession, identity: TeamsIdentity) -> User | None:
-    if identity.aad_object_id:
-        user = await session.scalar(
-            select(User).where(
-                User.tenant_id == (identity.tenant_id or ""),
-                User.aad_object_id == identity.aad_object_id,
-            )
-        )
-        if user is not None:
-            return user
-    return await session.scalar(select(User).where(User.teams_user_id == identity.teams_user_id))
-
-
-async def _store_reference(
-    session: AsyncSession, user_id: int, reference: Mapping[str, Any]
-) -> None:
-    conversation = reference.get("conversation") or {}
-    values = {
-        "conversation_id": str(conversation.get("id", "")),
-        "service_url": str(reference.get("serviceUrl") or reference.get("service_url") or ""),
-        "reference": dict(reference),
-        "updated_at": utcnow(),
-    }
-    stored = await session.get(ConversationRef, user_id)
-    if stored is None:
-        session.add(ConversationRef(user_id=user_id, **values))
-    else:
-        for key, value in values.items():
-            setattr(stored, key, value)
-
-
-async def _roles_of(session: AsyncSession, user_id: int) -> frozenset[Role]:
-    rows = await session.scalars(select(UserRole.role).where(UserRole.user_id == user_id))
-    return frozenset(rows)
-
-
-async def _users_with_role(session: AsyncSession, role: Role) -> list[int]:
-    rows = await session.scalars(
-        select(UserRole.user_id).where(UserRole.role == role).order_by(UserRole.user_id)
-    )
-    return list(rows)
-
-
-async def grant_role(session: AsyncSession, user_id: int, role: Role) -> bool:
-    """Grant a role; return False when the user already had it."""
-    if await session.get(UserRole, (user_id, role)) is not None:
-        return False
-    session.add(UserRole(user_id=user_id, role=role))
-    if role == Role.MENTOR and await session.get(MentorProfile, user_id) is None:
-        user = await session.get(User, user_id)
-        first, _, last = (user.display_name if user else "").partition(" ")
-        session.add(MentorProfile(user_id=user_id, first_name=first, last_name=last))
-    await session.flush()
-    return True
-
-
-async def _grant_demo_mentor(session: AsyncSession, user: User) -> None:
-    granted = False
-    for role in (Role.MENTOR, Role.MODERATOR):
-        granted = await grant_role(session, user.id, role) or granted
-    profile = await session.get(MentorProfile, user.id)
-    assert profile is not None
-    if granted and not profile.areas:
-        # The demo mentor advises on every rubric, so every demo case finds them.
-        for key in await _rubric_keys(session):
-            profile.areas.append(MentorArea(user_id=user.id, rubric_key=key))
-        profile.position = profile.position or "Demo mentor"
-        profile.max_open_cases = 10
-
-
-async def _mentor_profile(session: AsyncSession, user_id: int) -> MentorProfile:
-    profile = await session.get(MentorProfile, user_id)
-    if profile is None:
-        raise NotFound(what=f"mentor profile {user_id}")
-    return profile
-
-
-async def _mentor_name(session: AsyncSession, user_id: int) -> str:
-    user = await session.get(User, user_id)
-    assert user is not None
-    return mentor_name(await session.get(MentorProfile, user_id), user)
-
-
-async def _rubric_keys(session: AsyncSession) -> set[str]:
-    return set(await session.scalars(select(Rubric.key)))
-
-
-async def _next_case_number(session: AsyncSession, year: int) -> str:
-    """Hand out the next number of the year with one atomic upsert, safe across workers."""
-    value = await session.scalar(
-        text(
-            "INSERT INTO case_number_counters (year, last_value) VALUES (:year, 1) "
-            "ON CONFLICT (year) DO UPDATE SET last_value = case_number_counters.last_value + 1 "
-            "RETURNING last_value"
-        ),
-        {"year": year},
-    )
-    return f"{year}-{int(value):04d}"
-
-
-def _revision(case_id: int, number: int, form: CaseForm) -> CaseRevision:
-    return CaseRevision(
-        case_id=case_id,
-        number=number,
-        **form.texts(),
-        participants=[p.value for p in form.participants],
-        rubrics=list(form.rubrics),
-    )
-
-
-def _revision_texts(revision: CaseRevision) -> list[str]:
-    return [revision.essence, revision.actions_taken, revision.why_difficult, revision.question]
-
-
-def _revision_dict(revision: CaseRevision) -> dict[str, Any]:
-    return {
-        "revision": revision.number,
-        "essence": revision.essence,
-        "actions_taken": revision.actions_taken,
-        "why_difficult": revision.why_difficult,
-        "question": revision.question,
-        "participants": list(revision.participants),
-        "rubrics": list(revision.rubrics),
-    }
-
-
-async def _get_case(session: AsyncSession, case_id: int, *, lock: bool = False) -> Case:
-    case = await session.get(Case, case_id, populate_existing=True, with_for_update=lock)
-    if case is None:
-        raise NotFound(what=f"case {case_id}")
-    return case
-
-
-async def _case_for_teacher(session: AsyncSession, actor: Actor, case_id: int) -> Case:
-    case = await _get_case(session, case_id, lock=True)
-    if case.teacher_id != actor.user_id:
-        raise NotPermitted(role=Role.TEACHER.value)
-    return case
-
-
-async def _case_for_holder(
-    session: AsyncSession, actor: Actor, case_id: int
-) -> tuple[Case, Assignment]:
-    case = await _get_case(session, case_id, lock=True)
-    holder = await _holding_assignment(session, case.id)
-    if holder is None or holder.mentor_id != actor.user_id:
-        # A mentor who once held the case (before a second opinion, say) is
-        # clicking an old card: that is stale, not a missing permission.
-        if (
-            case.status in TERMINAL_STATUSES
-            or not actor.has(Role.MENTOR)
-            or await _was_assigned(session, case.id, actor.user_id)
-        ):
-            raise StaleAction(number=case.number, status=case.status.value)
-        raise NotPermitted(role=Role.MENTOR.value)
-    if holder.status != AssignmentStatus.ACCEPTED:
-        raise StaleAction(number=case.number, status=case.status.value)
-    return case, holder
-
-
-async def _was_assigned(session: AsyncSession, case_id: int, mentor_id: int) -> bool:
-    assignment_id = await session.scalar(
-        select(Assignment.id)
-        .where(Assignment.case_id == case_id, Assignment.mentor_id == mentor_id)
-        .limit(1)
-    )
-    return assignment_id is not None
-
-
-async def _assignment_for_mentor(
-    session: AsyncSession, actor: Actor, assignment_id: int
-) -> tuple[Assignment, Case]:
-    assignment = await session.get(Assignment, assignment_id, populate_existing=True)
-    if assignment is None:
-        raise NotFound(what=f"assignment {assignment_id}")
-    if assignment.mentor_id != actor.user_id:
-        raise NotPermitted(role=Role.MENTOR.value)
-    case = await _get_case(session, assignment.case_id, lock=True)
-    return assignment, case
-
-
-async def _holding_assignment(session: AsyncSession, case_id: int) -> Assignment | None:
-    return await session.scalar(
-        select(Assignment).where(
-            Assignment.case_id == case_id,
-            Assignment.status.in_(HOLDING_ASSIGNMENT_STATUSES),
-        )
-    )
-
-
-async def _close_holding_assignment(session: AsyncSession, case_id: int) -> None:
-    await session.execute(
-        update(Assignment)
-        .where(
-            Assignment.case_id == case_id,
-            Assignment.status.in_(HOLDING_ASSIGNMENT_STATUSES),
-        )
-        .values(status=AssignmentStatus.CLOSED)
-        .execution_options(synchronize_session="fetch")
-    )
-
-
-async def _add_assignment(
-    session: AsyncSession,
-    case: Case,
-    mentor_id: int,
-    status: AssignmentStatus,
-    *,
-    moderator_id: int | None,
-) -> Assignment:
-    rounds = await session.scalar(
-        select(func.count()).select_from(Assignment).where(
-            Assignment.case_id == case.id, Assignment.opinion == case.opinion
-        )
-    )
-    assignment = Assignment(
-        case_id=case.id,
-        mentor_id=mentor_id,
-        opinion=case.opinion,
-        round=int(rounds or 0) + 1,
-        status=status,
-        assigned_by_moderator_id=moderator_id,
-        responded_at=utcnow() if status == AssignmentStatus.ACCEPTED else None,
-    )
-    try:
-        async with session.begin_nested():
-            session.add(assignment)
-            await session.flush()
-    except IntegrityError as error:
-        # The partial unique index refused a second holder of the case.
-        raise CaseAlreadyHeld(number=case.number) from error
-    return assignment
-
-
-async def _excluded_mentors(session: AsyncSession, case: Case) -> set[int]:
-    """Mentors never offered this case again: decliners, and for a second opinion everyone before."""
-    query = select(Assignment.mentor_id).where(Assignment.case_id == case.id)
-    if case.opinion < 2:
-        query = query.where(Assignment.status == AssignmentStatus.DECLINED)
-    excluded = set(await session.scalars(query))
-    # A teacher who is also a mentor never mentors their own case.
-    excluded.add(case.teacher_id)
-    # A mentor can only get an offer card in a chat they opened with the bot.
-    reachable = set(await session.scalars(select(ConversationRef.user_id)))
-    all_mentors = set(await session.scalars(select(MentorProfile.user_id)))
-    return excluded | (all_mentors - reachable)
-
-
-async def _open_case_count(session: AsyncSession, mentor_id: int) -> int:
-    value = await session.scalar(
-        select(func.count())
-        .select_from(Assignment)
-        .where(Assignment.mentor_id == mentor_id, Assignment.status.in_(HOLDING_ASSIGNMENT_STATUSES))
-    )
-    return int(value or 0)
-
-
-async def _mentor_stats(session: AsyncSession) -> list[MentorStats]:
-    profiles = list(await session.scalars(select(MentorProfile)))
-    roles = set(await session.scalars(select(UserRole.user_id).where(UserRole.role == Role.MENTOR)))
-    stats = []
-    for profile in profiles:
-        if profile.user_id not in roles:
-            continue
-        responses = await session.execute(
-            select(Assignment.offered_at, Assignment.responded_at).where(
-                Assignment.mentor_id == profile.user_id,
-                Assignment.responded_at.is_not(None),
-                Assignment.assigned_by_moderator_id.is_(None),
-            )
-        )
-        hours = [
-            (responded - offered).total_seconds() / 3600
-            for offered, responded in responses
-            if responded is not None and offered is not None
-        ]
-        stats.append(
-            MentorStats(
-                user_id=profile.user_id,
-                areas=frozenset(area.rubric_key for area in profile.areas),
-                max_open_cases=profile.max_open_cases,
-                open_cases=await _open_case_count(session, profile.user_id),
-                away_until=profile.away_until,
-                median_response_hours=statistics.median(hours) if hours else None,
-            )
-        )
-    return stats
-
-
-async def _ensure_allowed(session: AsyncSession, case: Case, action: CaseAction) -> None:
-    if not is_allowed(case.status, action):
-        raise StaleAction(number=case.number, status=case.status.value)
-
-
-async def _move(
-    session: AsyncSession,
-    case: Case,
-    action: CaseAction,
-    actor_id: int | None,
-    *,
-    target: CaseStatus | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    changes: Mapping[str, Any] | None = None,
-    closes: bool = False,
-) -> None:
-    """Apply a transition to the version of the case read in this transaction.
-
-    The UPDATE matches the version it read, so of two concurrent moves on the
-    same case the second one changes no row and fails as a stale action.
-    """
-    try:
-        new_status = check_transition(case.status, action, target)
-    except TransitionNotAllowed as error:
-        raise StaleAction(number=case.number, status=case.status.value) from error
-    now = utcnow()
-    values: dict[str, Any] = {
-        "status": new_status,
-        "version": case.version + 1,
-        "updated_at": now,
-        **(changes or {}),
-    }
-    if closes:
-        values["closed_at"] = now
-    result = await session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.version == case.version)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise StaleAction(number=case.number, status=case.status.value)
-    old_status = case.status
-    for key, value in values.items():
-        setattr(case, key, value)
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            actor_id=actor_id,
-            kind=action.value,
-            before={"status": old_status.value, **(before or {})},
-            after={"status": new_status.value, **(after or {})},
-            created_at=now,
-        )
-    )
-    logger.info(
-        "case moved id=%s action=%s from=%s to=%s", case.id, action.value, old_status, new_status
-    )
-
-
-async def _decide_round(session: AsyncSession, case_id: int, decision: str) -> None:
-    question_round = await session.scalar(
-        select(QuestionRound)
-        .where(QuestionRound.case_id == case_id, QuestionRound.decision.is_(None),
-               QuestionRound.answered_at.is_not(None))
-        .order_by(QuestionRound.id.desc())
-    )
-    if question_round is not None:
-        question_round.decision = decision
-
-
-def _parse_reflection(raw: Mapping[str, Any]) -> dict[str, Any]:
-    errors: list[FieldError] = []
-    values: dict[str, Any] = {}
-    for name, required in (("will_do", True), ("what_changed", True), ("comment", False)):
-        value = str(raw.get(name) or "").strip()
-        error = check_text(name, value, REFLECTION_TEXT_LIMIT, required=required)
-        if error is not None:
-            errors.append(error)
-        values[name] = value
-    rating_text = str(raw.get("usefulness") or "").strip()
-    if not rating_text:
-        errors.append(FieldError("usefulness", "required"))
-    elif not rating_text.isdigit() or not 1 <= int(rating_text) <= 5:
-        errors.append(FieldError("usefulness", "out_of_range", limit=5))
-    else:
-        values["usefulness"] = int(rating_text)
-    if errors:
-        raise ValidationFailed(errors)
-    return values
-
-
-async def _library_source(session: AsyncSession, case: Case) -> dict[str, Any]:
-    """Collect what a published case shows: final revision, clarifications, solutions."""
-    revision = case.revisions[-1]
-    rounds = await session.scalars(
-        select(QuestionRound).where(QuestionRound.case_id == case.id).order_by(QuestionRound.id)
-    )
-    clarifications = [
-        {"question": q.text, "answer": q.answer or ""}
-        for question_round in rounds
-        for q in question_round.questions
-        if q.answer
-    ]
-    solutions = []
-    for solution in await session.scalars(
-        select(Solution).where(Solution.case_id == case.id).order_by(Solution.id)
-    ):
-        solutions.append({"text": solution.text, "materials": list(solution.material_ids or [])})
-    return {
-        "essence": revision.essence,
-        "actions_taken": revision.actions_taken,
-        "why_difficult": revision.why_difficult,
-        "question": revision.question,
-        "participants": list(revision.participants),
-        "rubrics": list(revision.rubrics),
-        "urgency": case.urgency.value,
-        "clarifications": clarifications,
-        "solutions": solutions,
-    }
-
-
-_ANONYMISED_TEXT_KEYS = ("essence", "actions_taken", "why_difficult", "question")
-
-
-def _map_texts(source: Mapping[str, Any], transform: Any) -> dict[str, Any]:
-    body = dict(source)
-    for key in _ANONYMISED_TEXT_KEYS:
-        body[key] = transform(source[key])
-    body["clarifications"] = [
-        {"question": transform(item["question"]), "answer": transform(item["answer"])}
-        for item in source["clarifications"]
-    ]
-    body["solutions"] = [
-        {"text": transform(item["text"]), "materials": item["materials"]}
-        for item in source["solutions"]
-    ]
-    return body
-
-
-def _draft_title(question: str, limit: int = 120) -> str:
-    title = " ".join(question.split())
-    if len(title) <= limit:
-        return title
-    return title[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-EDITABLE_ENTRY_FIELDS = ("title", *_ANONYMISED_TEXT_KEYS)
-ENTRY_TEXT_LIMITS = {"title": 200, "essence": 1000, "actions_taken": 1000,
-                     "why_difficult": 1000, "question": 500}
-
-
-def _apply_edits(entry: LibraryEntry, edits: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
-    """Validate the moderator's edits of a draft and return the new title and body."""
-    body = dict(entry.body or {})
-    title = entry.title
-    errors: list[FieldError] = []
-    for key, raw in edits.items():
-        value = unicodedata.normalize("NFC", str(raw)).strip()
-        if key.startswith("solution_"):
-            index = key.removeprefix("solution_")
-            solutions = [dict(s) for s in body.get("solutions", [])]
-            if not index.isdigit() or int(index) >= len(solutions):
-                continue
-            if (error := check_text(key, value, SOLUTION_LIMIT)) is not None:
-                errors.append(error)
-            solutions[int(index)]["text"] = value
-            body["solutions"] = solutions
-            continue
-        if key not in EDITABLE_ENTRY_FIELDS:
-            continue
-        limit = ENTRY_TEXT_LIMITS[key]
-        if (error := check_text(key, value, limit)) is not None:
-            errors.append(error)
-        if key == "title":
-            title = value
-        else:
-            body[key] = value
-    if errors:
-        raise ValidationFailed(errors)
-    return title, body
-
-
-async def _replace_entry_rubrics(session: AsyncSession, entry: LibraryEntry) -> None:
-    await session.execute(
-        LibraryEntryRubric.__table__.delete().where(LibraryEntryRubric.entry_id == entry.id)
-    )
-    for key in dict.fromkeys(entry.rubrics or ()):
-        session.add(LibraryEntryRubric(entry_id=entry.id, rubric_key=key))
-
-
-async def _lock_entry(session: AsyncSession, entry_id: int) -> LibraryEntry:
-    entry = await session.get(
-        LibraryEntry, entry_id, populate_existing=True, with_for_update=True
-    )
-    if entry is None:
-        raise NotFound(what=f"library entry {entry_id}")
-    return entry
-
-
-def _entry_label(entry: LibraryEntry) -> str:
-    return f"#{entry.id}"
-
+            return await users_with_role(session, Role.MODERATOR)

@@ -31,7 +31,7 @@ from teams_app.domain.enums import Role
 from teams_app.settings import Settings
 from teams_app.storage.models import MentorArea, MentorProfile, User
 from teams_app.workflow import Workflow
-from teams_app.workflow.service import grant_role
+from teams_app.workflow.people import grant_role
 from teams_app.workflow.views import Actor
 from tests.bot.fake_connector import FakeConnector, RecordedRequest
 
