@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -24,8 +23,6 @@ from teams_app.storage.models import (
     Solution,
 )
 from teams_app.workflow.limits import ENTRY_TEXT_LIMITS, SOLUTION_LIMIT
-
-logger = logging.getLogger(__name__)
 
 
 async def library_source(session: AsyncSession, case: Case) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import statistics
 
 from sqlalchemy import func, select
@@ -21,8 +20,6 @@ from teams_app.storage.models import (
     MentorProfile,
     UserRole,
 )
-
-logger = logging.getLogger(__name__)
 
 
 async def excluded_mentors(session: AsyncSession, case: Case) -> set[int]:

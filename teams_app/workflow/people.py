@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,8 +29,6 @@ from teams_app.workflow.views import (
     Actor,
     TeamsIdentity,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def require_role(actor: Actor, role: Role) -> None:
