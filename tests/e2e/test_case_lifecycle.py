@@ -5,11 +5,17 @@ talks to a teacher, mentor A and mentor B. Demo mode makes both mentors
 mentors and moderators because their Teams ids are in ``demo_mentor_ids``.
 Seeded demo mentors never opened a chat with the bot, so the workflow never
 offers them, and A and B are the only candidates.
+
+The Playground always sends the locale en-US. The teacher switches the bot
+to Russian for case (a), which names a colleague, a school and a phone
+number, and back to English for case (b). The mentors stay in English.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,6 +24,7 @@ import pytest_asyncio
 from aiohttp import web
 from playwright.async_api import Locator
 
+from bot.verbs import Verb
 from teams_app.app import create_app
 from teams_app.settings import Settings
 from tests.e2e.playground import (
@@ -74,7 +81,40 @@ ANONYMOUS = (
     "everything goes through the bot"
 )
 FIRST_QUESTION = "How can I get the class to keep the rules that we agreed on?"
-SECOND_QUESTION = "How do I talk to the parents of the pupils who break the rules?"
+
+# Case (a) in Russian. Its texts name a colleague, a school and a phone
+# number, which the published library entry must not contain.
+COLLEAGUE = "Светлана Игоревна Воронцова"
+SCHOOL = "школа № 1234"
+PHONE = "+7 (916) 123-45-67"
+RUSSIAN_ESSENCE = (
+    "Ученики 7 класса в школе № 1234 перебивают друг друга "
+    "и не соблюдают правила урока."
+)
+RUSSIAN_ACTIONS_TAKEN = (
+    "Я написала правила на доске и обсудила их с классом. Моя коллега "
+    f"{COLLEAGUE} посоветовала звонить родителям с моего телефона {PHONE}."
+)
+RUSSIAN_WHY_DIFFICULT = (
+    f"Это мой первый год: {SCHOOL} большая, и другие учителя не успевают "
+    "приходить на мои уроки."
+)
+RUSSIAN_FIRST_QUESTION = (
+    "Как добиться, чтобы класс соблюдал правила, о которых мы договорились?"
+)
+RUSSIAN_SECOND_QUESTION = (
+    f"Как поговорить с родителями нарушителей, если {COLLEAGUE} из школы № 1234 "
+    f"советует звонить им с номера {PHONE}?"
+)
+# Parts of the colleague's name in every inflected form, the school number and the phone.
+PERSONAL_DATA = ("Светлан", "Игоревн", "Воронцов", "1234", "916", "123-45-67")
+# What the anonymiser puts in their place in a Russian case.
+RUSSIAN_PLACEHOLDERS = ("[имя]", "[школа]", "[телефон]")
+
+CASE_NUMBER = re.compile(r"\b\d{4}-\d{4}\b")
+SEEDED_QUESTIONS = (
+    Path(__file__).resolve().parents[2] / "teams_app" / "seed" / "questions.json"
+)
 
 
 @pytest_asyncio.fixture
@@ -171,8 +211,10 @@ async def checkbox_titles(card: CardView, label: str) -> list[str]:
     ]
 
 
-async def pick_candidate(card: CardView, mentor_name: str) -> None:
-    choose = Selectors.action_button("Choose")
+async def pick_candidate(
+    card: CardView, mentor_name: str, button_title: str = "Choose"
+) -> None:
+    choose = Selectors.action_button(button_title)
     entry = (
         card.root.locator(".ac-container")
         .filter(has_text=mentor_name)
@@ -211,6 +253,51 @@ async def fill_intake(
     await card.set_toggle("Consent to publish the solved case in the library", publish)
 
 
+async def fill_russian_intake(card: CardView) -> None:
+    """Fill the intake form of a personal case with publish consent, in Russian."""
+    await card.fill_input("В чём суть проблемы", RUSSIAN_ESSENCE)
+    await card.fill_input("Что вы уже предпринимали", RUSSIAN_ACTIONS_TAKEN)
+    await card.fill_input(
+        "Почему не получается решить самостоятельно", RUSSIAN_WHY_DIFFICULT
+    )
+    await card.fill_input("Ваш вопрос наставнику", RUSSIAN_FIRST_QUESTION)
+    await card.select_choices("Участники ситуации", ["Ученики 7 класса", "Родители"])
+    await card.select_choices(
+        "Проблемные поля",
+        ["Управление классом и мотивация", "Взаимодействие с родителями"],
+    )
+    await card.select_choices(
+        "Формат общения",
+        ["Личный: наставник видит, кто я, и может связаться со мной напрямую"],
+    )
+    await card.select_choices("Срочность", ["Нужен совет"])
+    await card.set_toggle(
+        "Согласие на обсуждение с другими наставниками и учителями", True
+    )
+    await card.set_toggle("Согласие на публикацию решённого кейса в библиотеке", True)
+
+
+def case_number(text: str) -> str:
+    match = CASE_NUMBER.search(text)
+    assert match is not None, f"no case number in:\n{text}"
+    return match.group()
+
+
+def russian_question(english: str) -> str:
+    """Return the Russian text of the seeded suggested question ``english``."""
+    groups = json.loads(SEEDED_QUESTIONS.read_text(encoding="utf-8"))
+    for group in groups:
+        for question in group["questions"]:
+            if question["text"]["en"] == english:
+                return question["text"]["ru"]
+    raise AssertionError(f"no seeded suggested question {english!r}")
+
+
+def assert_no_personal_data(text: str) -> None:
+    for piece in PERSONAL_DATA:
+        assert piece not in text, f"{piece!r} is in:\n{text}"
+
+
 async def write_solution(page: PlaygroundPage, case_card: CardView, text: str) -> None:
     # Updates may re-render the card's element, so the newest card with the button is used.
     button = Selectors.action_button("Write a possible solution")
@@ -222,14 +309,16 @@ async def write_solution(page: PlaygroundPage, case_card: CardView, text: str) -
     await click(case_card, "Send the solution")
 
 
-async def approve_draft(page: PlaygroundPage, previous_count: int, number: str) -> str:
-    """Publish the library draft of case ``number``; return its title."""
+async def approve_draft(
+    page: PlaygroundPage, previous_count: int, number: str
+) -> tuple[str, CardView]:
+    """Publish the library draft of case ``number`` and return its title and the card."""
     draft = await new_card(page, previous_count, "Publish in the library")
     assert number in await draft.text()
     title = await (await draft.input_control("Title in the library")).input_value()
     await click(draft, "Publish in the library")
     await wait_for_text(draft, "published")
-    return title
+    return title, draft
 
 
 async def test_case_lifecycle(app_endpoint: str) -> None:
@@ -249,26 +338,29 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
             await page.send_text("menu")
             await page.wait_for_bot_text("My requests")
 
-        # ---------------------------------------------- (a) a personal case
+        # ------------------------------------ (a) a personal case, in Russian
         welcome = await new_card(teacher_page, 0, "New case")
+        await click(welcome, "Русский")
+        await wait_for_text(welcome, "Новый кейс")
         before = await card_count(teacher_page)
-        await click(welcome, "New case")
-        form = await new_card(teacher_page, before - 1, "What the problem is")
-        await fill_intake(form, question=FIRST_QUESTION, privacy=PERSONAL, publish=True)
-        await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-01-intake.png")
+        await click(welcome, "Новый кейс")
+        form = await new_card(teacher_page, before, "В чём суть проблемы")
+        await fill_russian_intake(form)
+        await form.screenshot(SCREENSHOT_DIR / "lifecycle-01-intake-russian.png")
         before = await card_count(teacher_page)
-        await click(form, "Submit the case")
-        library = await new_card(teacher_page, before, "Find a mentor")
-        number = (await library.text()).split("Case ", 1)[1].split()[0].rstrip(":")
-        await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-02-library.png")
+        await click(form, "Отправить кейс")
+        library = await new_card(teacher_page, before, "Найти наставника")
+        number = case_number(await library.text())
+        assert f"Кейс {number}" in await library.text()
+        await library.screenshot(SCREENSHOT_DIR / "lifecycle-02-library-russian.png")
 
         before = await card_count(teacher_page)
-        await click(library, "Find a mentor")
-        candidates = await new_card(teacher_page, before, "Choose")
+        await click(library, "Найти наставника")
+        candidates = await new_card(teacher_page, before, "Выбрать")
         assert MENTOR_A.name in await candidates.text()
         assert MENTOR_B.name in await candidates.text()
         a_before = await card_count(a_page)
-        await pick_candidate(candidates, MENTOR_A.name)
+        await pick_candidate(candidates, MENTOR_A.name, "Выбрать")
 
         offer = await new_card(a_page, a_before, "Accept")
         assert TEACHER.name in await offer.text()
@@ -279,7 +371,7 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
         )
         before = await card_count(teacher_page)
         await click(offer, "Decline the case")
-        second_candidates = await new_card(teacher_page, before, "Choose")
+        second_candidates = await new_card(teacher_page, before, "Выбрать")
         assert MENTOR_A.name not in await second_candidates.text()
         assert MENTOR_B.name in await second_candidates.text()
         await teacher_page.screenshot(
@@ -287,12 +379,29 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
         )
 
         b_before = await card_count(b_page)
-        await pick_candidate(second_candidates, MENTOR_B.name)
+        await pick_candidate(second_candidates, MENTOR_B.name, "Выбрать")
         offer_b = await new_card(b_page, b_before, "Accept")
         b_before = await card_count(b_page)
         await click(offer_b, "Accept")
         case_b = await new_card(b_page, b_before - 1, "Ask questions")
-        assert TEACHER.name in await case_b.text()
+        case_b_text = await case_b.text()
+        assert TEACHER.name in case_b_text
+        assert RUSSIAN_FIRST_QUESTION in case_b_text
+
+        # A stale click: the teacher's pick of mentor A, sent again after B accepted.
+        first_pick, _ = teacher_page.sent_card_actions(Verb.PICK_MENTOR)
+        before = await card_count(teacher_page)
+        a_before = await card_count(a_page)
+        answer = await teacher.send_card_action(first_pick)
+        assert answer["type"] == "application/vnd.microsoft.activity.message"
+        assert answer["value"].startswith(f"Эта карточка устарела: кейс {number}")
+        assert "Ничего не изменено" in answer["value"]
+        await teacher_page.send_text("мои кейсы")
+        my_cases = await new_card(teacher_page, before, "Мои кейсы")
+        assert f"Кейс {number}" in await my_cases.text()
+        assert "в работе" in await my_cases.text()
+        assert await card_count(teacher_page) == before + 1
+        assert await card_count(a_page) == a_before
 
         await click(case_b, "Ask questions")
         suggested_label = "Suggested questions, those that fit this case first"
@@ -306,37 +415,37 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
         before = await card_count(teacher_page)
         await click(case_b, "Send the questions")
 
-        questions = await new_card(teacher_page, before, "Send the answers")
+        # The teacher reads the suggested questions in Russian and the mentor's own as typed.
+        questions = await new_card(teacher_page, before, "Отправить ответы")
         questions_text = await questions.text()
-        assert suggested[0] in questions_text
+        assert russian_question(suggested[0]) in questions_text
+        assert russian_question(suggested[1]) in questions_text
         assert "Which rules did the class agree on?" in questions_text
         answers = questions.root.locator("textarea")
         assert await answers.count() == 3
         for index in range(3):
             await answers.nth(index).fill(
-                f"Answer {index + 1}: the class agreed on three rules."
+                f"Ответ {index + 1}: класс договорился о трёх правилах."
             )
         before = await card_count(teacher_page)
-        await click(questions, "Send the answers")
+        await click(questions, "Отправить ответы")
 
-        choice = await new_card(teacher_page, before, "Yes, redefine")
+        choice = await new_card(teacher_page, before, "Да, переформулировать")
         before = await card_count(teacher_page)
-        await click(choice, "Yes, redefine")
-        revision_form = await new_card(teacher_page, before - 1, "Submit revision 2")
-        assert "Revision 2 of 3" in await revision_form.text()
-        question_input = await revision_form.input_control(
-            "Your question to the mentor"
-        )
-        assert await question_input.input_value() == FIRST_QUESTION
-        await question_input.fill(SECOND_QUESTION)
+        await click(choice, "Да, переформулировать")
+        revision_form = await new_card(teacher_page, before - 1, "Отправить версию 2")
+        assert "Версия 2 из 3" in await revision_form.text()
+        question_input = await revision_form.input_control("Ваш вопрос наставнику")
+        assert await question_input.input_value() == RUSSIAN_FIRST_QUESTION
+        await question_input.fill(RUSSIAN_SECOND_QUESTION)
         await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-05-revision-form.png")
-        await click(revision_form, "Submit revision 2")
+        await click(revision_form, "Отправить версию 2")
 
         await wait_for_text(case_b, "Revision 2 of 3")
         case_b_text = await case_b.text()
         assert "Changed since revision 1" in case_b_text
         assert "Your question to the mentor" in case_b_text
-        assert SECOND_QUESTION in case_b_text
+        assert RUSSIAN_SECOND_QUESTION in case_b_text
         await b_page.screenshot(SCREENSHOT_DIR / "lifecycle-06-mentor-revision-2.png")
 
         before = await card_count(teacher_page)
@@ -345,10 +454,11 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
             case_b,
             "Agree on the rules with the class again and let pupils keep the log.",
         )
-        solution = await new_card(teacher_page, before, "Ask a second opinion")
+        solution = await new_card(teacher_page, before, "Запросить второе мнение")
         a_before = await card_count(a_page)
-        await click(solution, "Ask a second opinion")
-        await click(solution, "Ask a second opinion")
+        # The first click opens the confirmation, the second confirms.
+        await click(solution, "Запросить второе мнение")
+        await click(solution, "Запросить второе мнение")
 
         # A declined and B held the case, so no candidate is left and a moderator assigns.
         assign = await new_card(a_page, a_before, "Assign")
@@ -363,34 +473,48 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
             "Hold a short class meeting every Friday to review the rules.",
         )
 
-        final = await new_card(teacher_page, before, "Complete the case")
+        final = await new_card(teacher_page, before, "Завершить кейс")
         final_text = await final.text()
         assert "let pupils keep the log" in final_text
         assert "class meeting every Friday" in final_text
         await final.fill_input(
-            "What will you do now?", "Hold a class meeting on Friday."
+            "Что вы теперь сделаете?", "Проведу классный час в пятницу."
         )
         await final.fill_input(
-            "What has changed for you?", "I know how to start the talk."
+            "Что изменилось для вас?", "Я знаю, с чего начать разговор."
         )
-        await final.select_choices("How useful was the help?", ["5 — very useful"])
+        await final.select_choices(
+            "Насколько полезной была помощь?", ["5 — очень полезна"]
+        )
         await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-07-reflection.png")
         a_before = await card_count(a_page)
-        await click(final, "Complete the case")
-        await wait_for_text(final, "completed")
+        await click(final, "Завершить кейс")
+        await wait_for_text(final, "завершён")
 
-        published_title = await approve_draft(a_page, a_before, number)
-        await a_page.screenshot(SCREENSHOT_DIR / "lifecycle-08-moderation.png")
+        # The published entry keeps the case and drops the colleague, school and phone.
+        published_title, published = await approve_draft(a_page, a_before, number)
+        assert_no_personal_data(published_title)
+        published_text = await published.text()
+        assert published_title in published_text
+        for placeholder in RUSSIAN_PLACEHOLDERS:
+            assert placeholder in published_text
+        assert "не соблюдают правила урока" in published_text
+        assert_no_personal_data(published_text)
+        await published.screenshot(SCREENSHOT_DIR / "lifecycle-08-published-entry.png")
 
         # Cards of finished steps are re-rendered read-only, without their buttons.
         for stale in (library, candidates, second_candidates):
             assert number in await stale.text()
             titles = await button_titles(stale)
-            assert "Find a mentor" not in titles
-            assert "Choose" not in titles
+            assert "Найти наставника" not in titles
+            assert "Выбрать" not in titles
         await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-09-stale-cards.png")
 
-        # ------------------------------------- (b) an anonymous case, published
+        # ------------------------------- (b) an anonymous case, back in English
+        before = await card_count(teacher_page)
+        await teacher_page.send_text("english")
+        await teacher_page.wait_for_bot_text("The bot now writes in English.")
+        await new_card(teacher_page, before, "New case")
         before = await card_count(teacher_page)
         await teacher_page.send_text("new case")
         form = await new_card(teacher_page, before, "What the problem is")
@@ -400,13 +524,12 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
         before = await card_count(teacher_page)
         await click(form, "Submit the case")
         library = await new_card(teacher_page, before, "Find a mentor")
-        assert published_title in await library.text()
-        anonymous_number = (
-            (await library.text()).split("Case ", 1)[1].split()[0].rstrip(":")
-        )
-        await teacher_page.screenshot(
-            SCREENSHOT_DIR / "lifecycle-10-library-finds-case.png"
-        )
+        library_text = await library.text()
+        assert published_title in library_text
+        assert_no_personal_data(library_text)
+        anonymous_number = case_number(library_text)
+        assert f"Case {anonymous_number}" in library_text
+        await library.screenshot(SCREENSHOT_DIR / "lifecycle-10-library-finds-case.png")
 
         before = await card_count(teacher_page)
         await click(library, "Find a mentor")
