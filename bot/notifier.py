@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from http import HTTPStatus
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -22,6 +23,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.adapter_fixes import RetryPolicy, call_with_retry, status_of
 from bot.cards.render import render_card
+from teams_app.domain.enums import CardKind
 from teams_app.domain.errors import DomainError
 from teams_app.i18n import translator_for
 from teams_app.workflow import Workflow
@@ -116,6 +118,7 @@ class Notifier:
         """Send each notification, then update every stored card of the case or entry."""
         async with self._lock_for(outcome):
             sent: set[str] = set()
+            undelivered: list[int] = []
             for notification in outcome.notifications:
                 try:
                     activity_id = await self._notify(notification)
@@ -129,6 +132,9 @@ class Notifier:
                     continue
                 if activity_id:
                     sent.add(activity_id)
+                elif notification.kind == CardKind.MENTOR_OFFER and notification.assignment_id:
+                    # An offer nobody can see would hold the case forever.
+                    undelivered.append(notification.assignment_id)
 
             records = await self._records(outcome)
             known = {record.id for record in records}
@@ -137,6 +143,15 @@ class Notifier:
                 # A card sent a moment ago already shows the current state.
                 if record.activity_id not in sent:
                     await self._refresh_logged(record)
+
+        # Outside the case's lock, which the next round's delivery takes again.
+        for assignment_id in undelivered:
+            try:
+                outcome = await self.workflow.release_undelivered_offer(assignment_id)
+            except Exception:
+                logger.exception("offer release failed assignment=%s", assignment_id)
+                continue
+            self.schedule(outcome)
 
     async def _refresh_logged(self, record: CardRecord) -> None:
         try:
@@ -297,7 +312,10 @@ class Notifier:
             if response is not None and response.id:
                 ids.append(response.id)
 
-        await self._continue(reference, send, "send", user_id, case_id)
+        failures = await self._continue(reference, send, "send", user_id, case_id)
+        if any(status_of(error) == HTTPStatus.FORBIDDEN for error in failures):
+            # 403 MessageWritesBlocked: the user blocked or removed the bot.
+            await self.workflow.forget_conversation(user_id)
         return ids[0] if ids else None
 
     async def _update_message(
@@ -326,8 +344,8 @@ class Notifier:
         operation: str,
         user_id: int | None,
         case_id: int | None,
-    ) -> None:
-        """Run ``callback`` in a proactive turn; log a delivery error instead of raising it."""
+    ) -> list[BaseException]:
+        """Run ``callback`` in a proactive turn; log delivery errors and return them."""
         conversation_reference = ConversationReference().deserialize(reference)
         failures: list[BaseException] = []
 
@@ -354,6 +372,7 @@ class Notifier:
                 status_of(error),
                 type(error).__name__,
             )
+        return failures
 
     async def _call(
         self,

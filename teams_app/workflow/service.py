@@ -219,6 +219,18 @@ class Workflow:
             ref = await session.get(ConversationRef, user_id)
             return dict(ref.reference) if ref else None
 
+    async def forget_conversation(self, user_id: int) -> None:
+        """Drop a user's conversation reference because Teams reported the bot blocked.
+
+        The user is unreachable, and so never a mentor candidate, until they
+        write to the bot again.
+        """
+        async with self.db.transaction() as session:
+            reference = await session.get(ConversationRef, user_id)
+            if reference is not None:
+                await session.delete(reference)
+                logger.warning("conversation reference dropped user=%s", user_id)
+
     async def user_locale(self, user_id: int) -> str:
         async with self.db.transaction() as session:
             user = await session.get(User, user_id)
@@ -545,6 +557,46 @@ class Workflow:
                 after={"mentor_id": actor.user_id, "reason": reason},
             )
             return Outcome(case_id=case.id, notifications=notifications)
+
+    async def release_undelivered_offer(self, assignment_id: int) -> Outcome:
+        """Decline, for the mentor, an offer their chat could not receive, and start the next round.
+
+        Does nothing when the mentor already answered the offer.
+        """
+        async with self.db.transaction() as session:
+            assignment = await session.get(Assignment, assignment_id, populate_existing=True)
+            if assignment is None or assignment.status != AssignmentStatus.OFFERED:
+                return Outcome()
+            case = await get_case(session, assignment.case_id, lock=True)
+            assignment.status = AssignmentStatus.DECLINED
+            assignment.responded_at = utcnow()
+            await session.flush()
+            mentor = await mentor_name_of(session, assignment.mentor_id)
+            notifications = await self._start_mentor_round(
+                session,
+                case,
+                CaseAction.DECLINE,
+                None,
+                after={"mentor_id": assignment.mentor_id, "reason": "offer not delivered"},
+            )
+            logger.warning(
+                "offer released: not delivered case=%s assignment=%s", case.id, assignment_id
+            )
+            return Outcome(
+                case_id=case.id,
+                notifications=(
+                    Notification(
+                        case.teacher_id,
+                        case_id=case.id,
+                        message_id=N_(
+                            "{mentor} cannot be reached in Teams right now, "
+                            "so case {number} goes to the next round."
+                        ),
+                        fields={"mentor": mentor, "number": case.number},
+                    ),
+                    *notifications,
+                ),
+            )
 
     async def assignable_mentors(self, actor: Actor) -> list[tuple[int, str]]:
         """List every mentor a moderator may assign, by name."""

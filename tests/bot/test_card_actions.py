@@ -13,7 +13,7 @@ from bot.cards.render import render_card
 from bot.dispatch import GENERIC_FAILURE
 from bot.submissions import parse_case_form
 from bot.verbs import Verb
-from teams_app.domain.enums import CardKind, CaseStatus
+from teams_app.domain.enums import AssignmentStatus, CardKind, CaseStatus
 from teams_app.domain.errors import AlreadyProcessed, FieldError, StaleAction
 from teams_app.i18n import translator_for
 from teams_app.workflow.views import Actor, CardRecord
@@ -265,7 +265,7 @@ async def test_throttled_send_retried(chat: TeamsChat, sleeps: SleepRecorder) ->
     assert offer.activity_id == chat.sent_to(natalia)[-1].response_id
 
 
-async def test_blocked_mentor_logged_not_failed(
+async def test_blocked_mentor_offer_released(
     chat: TeamsChat, caplog: pytest.LogCaptureFixture
 ) -> None:
     anna, natalia = ChatUser("Анна Петрова"), ChatUser("Наталья Орлова")
@@ -274,16 +274,22 @@ async def test_blocked_mentor_logged_not_failed(
 
     with caplog.at_level(logging.WARNING, logger="bot.notifier"):
         case_id, _ = await offer_case(chat, anna, mentor)
+        await chat.notifier.wait_idle()
 
-    view = await chat.workflow.case_view(await chat.actor(anna), case_id)
-    assert view.status == CaseStatus.AWAITING_MENTOR
     messages = [r.getMessage() for r in caplog.records if r.name == "bot.notifier"]
     assert (
         f"delivery failed operation=send user={mentor.user_id} case={case_id} status=403 "
         "error=ErrorResponseException"
     ) in messages
+    # The blocked mentor is unreachable now, so the case goes to the moderators.
+    view = await chat.workflow.case_view(await chat.actor(anna), case_id)
+    assert view.status == CaseStatus.AWAITING_MODERATOR
+    assert view.assignments[0].status == AssignmentStatus.DECLINED
+    assert await chat.workflow.conversation_reference(mentor.user_id) is None
     records = await chat.workflow.cards_to_refresh(case_id=case_id)
     assert CardKind.MENTOR_OFFER not in {record.kind for record in records}
+    texts = [r.body.get("text") or "" for r in chat.sent_to(anna)]
+    assert any("Наталья Орлова" in text and "Teams" in text for text in texts)
 
 
 async def test_invalid_offer_form_shown_again(chat: TeamsChat) -> None:

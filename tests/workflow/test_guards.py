@@ -490,3 +490,15 @@ async def test_failed_draft_prepared_from_queue(workflow: Workflow) -> None:
     assert len(drafts) == 1
     entry = await workflow.library_entry(drafts[0])
     assert entry.source_case_number is not None
+
+
+async def test_release_of_answered_offer_changes_nothing(workflow: Workflow) -> None:
+    teacher = await make_user(workflow)
+    mentor = await make_mentor(workflow, "Наталья Орлова", ("class_management",))
+    case_id, assignment_id = await accepted_case(workflow, teacher, mentor)
+    before = await case_state(workflow, case_id)
+
+    outcome = await workflow.release_undelivered_offer(assignment_id)
+
+    assert outcome.notifications == ()
+    assert await case_state(workflow, case_id) == before
