@@ -65,7 +65,13 @@ class Notifier:
     # ------------------------------------------------------------ scheduling
 
     def schedule(self, outcome: Outcome, *, also_refresh: Iterable[CardRecord] = ()) -> None:
-        """Deliver ``outcome`` in the background."""
+        """Deliver ``outcome`` in the background.
+
+        NOTE: pending deliveries live in this process only. A crash before they
+        finish loses them (the workflow's state is committed), and two workers
+        order card updates of one case only within each process. A database
+        outbox would close both gaps.
+        """
         self._start(self.deliver(outcome, also_refresh=tuple(also_refresh)))
 
     def schedule_refresh(self, record: CardRecord) -> None:
