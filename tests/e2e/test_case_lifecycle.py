@@ -13,7 +13,6 @@ number, and back to English for case (b). The mentors stay in English.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -22,7 +21,6 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from playwright.async_api import Locator
 
 from bot.verbs import Verb
 from teams_app.app import create_app
@@ -72,7 +70,8 @@ MENTOR_B = PlaygroundUser(
     tenant_id=TENANT_ID,
     email="igor.sokolov@example.com",
 )
-# Seconds to wait for a card that another user's action makes the bot send.
+# Seconds to wait for the UI, above all for a card that another user's action
+# makes the bot send.
 CARD_TIMEOUT = 30.0
 
 PERSONAL = "Personal: the mentor sees who I am and may contact me directly"
@@ -141,74 +140,6 @@ def playground_for(user: PlaygroundUser, endpoint: str) -> PlaygroundInstance:
         bot_id=BOT_ID,
         bot_name="Mentoring",
     )
-
-
-# An opened Action.ShowCard renders as an .ac-adaptiveCard inside its card,
-# so only the outermost ones count as the bot's cards.
-TOP_LEVEL_CARD = f"{Selectors.ADAPTIVE_CARD}:not({Selectors.ADAPTIVE_CARD} {Selectors.ADAPTIVE_CARD})"
-
-
-def cards_of(page: PlaygroundPage) -> Locator:
-    return page.bot_messages().locator(TOP_LEVEL_CARD)
-
-
-async def card_count(page: PlaygroundPage) -> int:
-    return await cards_of(page).count()
-
-
-async def new_card(
-    page: PlaygroundPage, previous_count: int, text: str, timeout: float = CARD_TIMEOUT
-) -> CardView:
-    """Wait for a card after the first ``previous_count`` cards that contains ``text``."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    cards = cards_of(page)
-    while True:
-        count = await cards.count()
-        for index in range(count - 1, previous_count - 1, -1):
-            if text in await cards.nth(index).inner_text():
-                return CardView(page.page, cards.nth(index))
-        if loop.time() > deadline:
-            texts = [await cards.nth(index).inner_text() for index in range(count)]
-            raise AssertionError(
-                f"no new card with {text!r} after card {previous_count}; cards:\n"
-                + "\n-----\n".join(texts[previous_count:] or texts[-2:])
-            )
-        await asyncio.sleep(0.3)
-
-
-async def wait_for_text(
-    card: CardView, text: str, timeout: float = CARD_TIMEOUT
-) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while text not in await card.text():
-        if loop.time() > deadline:
-            raise AssertionError(
-                f"the card never showed {text!r}:\n{await card.text()}"
-            )
-        await asyncio.sleep(0.3)
-
-
-async def click(card: CardView, title: str) -> None:
-    """Click the last button titled ``title``: the inner one once a ShowCard opened."""
-    await card.root.locator(Selectors.action_button(title)).last.click()
-
-
-async def button_titles(card: CardView) -> list[str]:
-    buttons = card.root.locator(".ac-actionSet button")
-    return [
-        await buttons.nth(index).get_attribute("title") or ""
-        for index in range(await buttons.count())
-    ]
-
-
-async def checkbox_titles(card: CardView, label: str) -> list[str]:
-    boxes = (await card.input_control(label)).get_by_role("checkbox")
-    return [
-        await boxes.nth(index).get_attribute("aria-label") or ""
-        for index in range(await boxes.count())
-    ]
 
 
 async def pick_candidate(
@@ -298,26 +229,27 @@ def assert_no_personal_data(text: str) -> None:
         assert piece not in text, f"{piece!r} is in:\n{text}"
 
 
-async def write_solution(page: PlaygroundPage, case_card: CardView, text: str) -> None:
-    # Updates may re-render the card's element, so the newest card with the button is used.
-    button = Selectors.action_button("Write a possible solution")
-    case_card = CardView(
-        page.page, cards_of(page).filter(has=page.page.locator(button)).last
-    )
-    await click(case_card, "Write a possible solution")
+async def write_solution(page: PlaygroundPage, text: str) -> None:
+    """Send a possible solution from the mentor's newest case card.
+
+    A redefined case reaches the mentor as a new case card, and only the
+    newest case card keeps its buttons.
+    """
+    case_card = await page.card_with_action("Write a possible solution")
+    await case_card.click_action("Write a possible solution")
     await case_card.fill_input("Possible solution", text)
-    await click(case_card, "Send the solution")
+    await case_card.click_action("Send the solution")
 
 
 async def approve_draft(
     page: PlaygroundPage, previous_count: int, number: str
 ) -> tuple[str, CardView]:
     """Publish the library draft of case ``number`` and return its title and the card."""
-    draft = await new_card(page, previous_count, "Publish in the library")
+    draft = await page.wait_for_new_card(previous_count, "Publish in the library")
     assert number in await draft.text()
     title = await (await draft.input_control("Title in the library")).input_value()
-    await click(draft, "Publish in the library")
-    await wait_for_text(draft, "published")
+    await draft.click_action("Publish in the library")
+    await draft.wait_for_text("published")
     return title, draft
 
 
@@ -326,7 +258,7 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
         playground_for(TEACHER, app_endpoint) as teacher,
         playground_for(MENTOR_A, app_endpoint) as mentor_a,
         playground_for(MENTOR_B, app_endpoint) as mentor_b,
-        PlaygroundBrowser() as browser,
+        PlaygroundBrowser(ui_timeout=CARD_TIMEOUT) as browser,
     ):
         # Proactive messages only show on pages that are open.
         teacher_page = await browser.open(teacher)
@@ -339,84 +271,84 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
             await page.wait_for_bot_text("My requests")
 
         # ------------------------------------ (a) a personal case, in Russian
-        welcome = await new_card(teacher_page, 0, "New case")
-        await click(welcome, "Русский")
-        await wait_for_text(welcome, "Новый кейс")
-        before = await card_count(teacher_page)
-        await click(welcome, "Новый кейс")
-        form = await new_card(teacher_page, before, "В чём суть проблемы")
+        welcome = await teacher_page.wait_for_new_card(0, "New case")
+        await welcome.click_action("Русский")
+        await welcome.wait_for_text("Новый кейс")
+        before = await teacher_page.card_count()
+        await welcome.click_action("Новый кейс")
+        form = await teacher_page.wait_for_new_card(before, "В чём суть проблемы")
         await fill_russian_intake(form)
         await form.screenshot(SCREENSHOT_DIR / "lifecycle-01-intake-russian.png")
-        before = await card_count(teacher_page)
-        await click(form, "Отправить кейс")
-        library = await new_card(teacher_page, before, "Найти наставника")
+        before = await teacher_page.card_count()
+        await form.click_action("Отправить кейс")
+        library = await teacher_page.wait_for_new_card(before, "Найти наставника")
         number = case_number(await library.text())
         assert f"Кейс {number}" in await library.text()
         await library.screenshot(SCREENSHOT_DIR / "lifecycle-02-library-russian.png")
 
-        before = await card_count(teacher_page)
-        await click(library, "Найти наставника")
-        candidates = await new_card(teacher_page, before, "Выбрать")
+        before = await teacher_page.card_count()
+        await library.click_action("Найти наставника")
+        candidates = await teacher_page.wait_for_new_card(before, "Выбрать")
         assert MENTOR_A.name in await candidates.text()
         assert MENTOR_B.name in await candidates.text()
-        a_before = await card_count(a_page)
+        a_before = await a_page.card_count()
         await pick_candidate(candidates, MENTOR_A.name, "Выбрать")
 
-        offer = await new_card(a_page, a_before, "Accept")
+        offer = await a_page.wait_for_new_card(a_before, "Accept")
         assert TEACHER.name in await offer.text()
-        await click(offer, "Decline")
+        await offer.click_action("Decline")
         await offer.fill_input(
             "Reason for declining (optional, the teacher does not see it)",
             "I am away at a conference this month.",
         )
-        before = await card_count(teacher_page)
-        await click(offer, "Decline the case")
-        second_candidates = await new_card(teacher_page, before, "Выбрать")
+        before = await teacher_page.card_count()
+        await offer.click_action("Decline the case")
+        second_candidates = await teacher_page.wait_for_new_card(before, "Выбрать")
         assert MENTOR_A.name not in await second_candidates.text()
         assert MENTOR_B.name in await second_candidates.text()
         await teacher_page.screenshot(
             SCREENSHOT_DIR / "lifecycle-03-candidates-after-decline.png"
         )
 
-        b_before = await card_count(b_page)
+        b_before = await b_page.card_count()
         await pick_candidate(second_candidates, MENTOR_B.name, "Выбрать")
-        offer_b = await new_card(b_page, b_before, "Accept")
-        b_before = await card_count(b_page)
-        await click(offer_b, "Accept")
-        case_b = await new_card(b_page, b_before - 1, "Ask questions")
+        offer_b = await b_page.wait_for_new_card(b_before, "Accept")
+        b_before = await b_page.card_count()
+        await offer_b.click_action("Accept")
+        case_b = await b_page.wait_for_new_card(b_before - 1, "Ask questions")
         case_b_text = await case_b.text()
         assert TEACHER.name in case_b_text
         assert RUSSIAN_FIRST_QUESTION in case_b_text
 
         # A stale click: the teacher's pick of mentor A, sent again after B accepted.
         first_pick, _ = teacher_page.sent_card_actions(Verb.PICK_MENTOR)
-        before = await card_count(teacher_page)
-        a_before = await card_count(a_page)
+        before = await teacher_page.card_count()
+        a_before = await a_page.card_count()
         answer = await teacher.send_card_action(first_pick)
         assert answer["type"] == "application/vnd.microsoft.activity.message"
         assert answer["value"].startswith(f"Эта карточка устарела: кейс {number}")
         assert "Ничего не изменено" in answer["value"]
         await teacher_page.send_text("мои кейсы")
-        my_cases = await new_card(teacher_page, before, "Мои кейсы")
+        my_cases = await teacher_page.wait_for_new_card(before, "Мои кейсы")
         assert f"Кейс {number}" in await my_cases.text()
         assert "в работе" in await my_cases.text()
-        assert await card_count(teacher_page) == before + 1
-        assert await card_count(a_page) == a_before
+        assert await teacher_page.card_count() == before + 1
+        assert await a_page.card_count() == a_before
 
-        await click(case_b, "Ask questions")
+        await case_b.click_action("Ask questions")
         suggested_label = "Suggested questions, those that fit this case first"
-        suggested = await checkbox_titles(case_b, suggested_label)
+        suggested = await case_b.choice_titles(suggested_label)
         assert len(suggested) >= 2
         await case_b.select_choices(suggested_label, suggested[:2])
         await case_b.fill_input(
             "Your own questions, one per line", "Which rules did the class agree on?"
         )
         await b_page.screenshot(SCREENSHOT_DIR / "lifecycle-04-mentor-questions.png")
-        before = await card_count(teacher_page)
-        await click(case_b, "Send the questions")
+        before = await teacher_page.card_count()
+        await case_b.click_action("Send the questions")
 
         # The teacher reads the suggested questions in Russian and the mentor's own as typed.
-        questions = await new_card(teacher_page, before, "Отправить ответы")
+        questions = await teacher_page.wait_for_new_card(before, "Отправить ответы")
         questions_text = await questions.text()
         assert russian_question(suggested[0]) in questions_text
         assert russian_question(suggested[1]) in questions_text
@@ -427,53 +359,55 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
             await answers.nth(index).fill(
                 f"Ответ {index + 1}: класс договорился о трёх правилах."
             )
-        before = await card_count(teacher_page)
-        await click(questions, "Отправить ответы")
+        before = await teacher_page.card_count()
+        await questions.click_action("Отправить ответы")
 
-        choice = await new_card(teacher_page, before, "Да, переформулировать")
-        before = await card_count(teacher_page)
-        await click(choice, "Да, переформулировать")
-        revision_form = await new_card(teacher_page, before - 1, "Отправить версию 2")
+        choice = await teacher_page.wait_for_new_card(before, "Да, переформулировать")
+        before = await teacher_page.card_count()
+        await choice.click_action("Да, переформулировать")
+        revision_form = await teacher_page.wait_for_new_card(
+            before - 1, "Отправить версию 2"
+        )
         assert "Версия 2 из 3" in await revision_form.text()
         question_input = await revision_form.input_control("Ваш вопрос наставнику")
         assert await question_input.input_value() == RUSSIAN_FIRST_QUESTION
         await question_input.fill(RUSSIAN_SECOND_QUESTION)
         await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-05-revision-form.png")
-        await click(revision_form, "Отправить версию 2")
+        await revision_form.click_action("Отправить версию 2")
 
-        await wait_for_text(case_b, "Revision 2 of 3")
+        await case_b.wait_for_text("Revision 2 of 3")
         case_b_text = await case_b.text()
         assert "Changed since revision 1" in case_b_text
         assert "Your question to the mentor" in case_b_text
         assert RUSSIAN_SECOND_QUESTION in case_b_text
         await b_page.screenshot(SCREENSHOT_DIR / "lifecycle-06-mentor-revision-2.png")
 
-        before = await card_count(teacher_page)
+        before = await teacher_page.card_count()
         await write_solution(
             b_page,
-            case_b,
             "Agree on the rules with the class again and let pupils keep the log.",
         )
-        solution = await new_card(teacher_page, before, "Запросить второе мнение")
-        a_before = await card_count(a_page)
+        solution = await teacher_page.wait_for_new_card(
+            before, "Запросить второе мнение"
+        )
+        a_before = await a_page.card_count()
         # The first click opens the confirmation, the second confirms.
-        await click(solution, "Запросить второе мнение")
-        await click(solution, "Запросить второе мнение")
+        await solution.click_action("Запросить второе мнение")
+        await solution.click_action("Запросить второе мнение")
 
         # A declined and B held the case, so no candidate is left and a moderator assigns.
-        assign = await new_card(a_page, a_before, "Assign")
+        assign = await a_page.wait_for_new_card(a_before, "Assign")
         await assign.select_choices("Mentor", [MENTOR_A.name])
-        a_before = await card_count(a_page)
-        await click(assign, "Assign")
-        case_a = await new_card(a_page, a_before - 1, "Write a possible solution")
-        before = await card_count(teacher_page)
+        a_before = await a_page.card_count()
+        await assign.click_action("Assign")
+        await a_page.wait_for_new_card(a_before - 1, "Write a possible solution")
+        before = await teacher_page.card_count()
         await write_solution(
             a_page,
-            case_a,
             "Hold a short class meeting every Friday to review the rules.",
         )
 
-        final = await new_card(teacher_page, before, "Завершить кейс")
+        final = await teacher_page.wait_for_new_card(before, "Завершить кейс")
         final_text = await final.text()
         assert "let pupils keep the log" in final_text
         assert "class meeting every Friday" in final_text
@@ -487,9 +421,9 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
             "Насколько полезной была помощь?", ["5 — очень полезна"]
         )
         await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-07-reflection.png")
-        a_before = await card_count(a_page)
-        await click(final, "Завершить кейс")
-        await wait_for_text(final, "завершён")
+        a_before = await a_page.card_count()
+        await final.click_action("Завершить кейс")
+        await final.wait_for_text("завершён")
 
         # The published entry keeps the case and drops the colleague, school and phone.
         published_title, published = await approve_draft(a_page, a_before, number)
@@ -505,25 +439,25 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
         # Cards of finished steps are re-rendered read-only, without their buttons.
         for stale in (library, candidates, second_candidates):
             assert number in await stale.text()
-            titles = await button_titles(stale)
+            titles = await stale.action_titles()
             assert "Найти наставника" not in titles
             assert "Выбрать" not in titles
         await teacher_page.screenshot(SCREENSHOT_DIR / "lifecycle-09-stale-cards.png")
 
         # ------------------------------- (b) an anonymous case, back in English
-        before = await card_count(teacher_page)
+        before = await teacher_page.card_count()
         await teacher_page.send_text("english")
         await teacher_page.wait_for_bot_text("The bot now writes in English.")
-        await new_card(teacher_page, before, "New case")
-        before = await card_count(teacher_page)
+        await teacher_page.wait_for_new_card(before, "New case")
+        before = await teacher_page.card_count()
         await teacher_page.send_text("new case")
-        form = await new_card(teacher_page, before, "What the problem is")
+        form = await teacher_page.wait_for_new_card(before, "What the problem is")
         await fill_intake(
             form, question=FIRST_QUESTION, privacy=ANONYMOUS, publish=True
         )
-        before = await card_count(teacher_page)
-        await click(form, "Submit the case")
-        library = await new_card(teacher_page, before, "Find a mentor")
+        before = await teacher_page.card_count()
+        await form.click_action("Submit the case")
+        library = await teacher_page.wait_for_new_card(before, "Find a mentor")
         library_text = await library.text()
         assert published_title in library_text
         assert_no_personal_data(library_text)
@@ -531,26 +465,26 @@ async def test_case_lifecycle(app_endpoint: str) -> None:
         assert f"Case {anonymous_number}" in library_text
         await library.screenshot(SCREENSHOT_DIR / "lifecycle-10-library-finds-case.png")
 
-        before = await card_count(teacher_page)
-        await click(library, "Find a mentor")
-        candidates = await new_card(teacher_page, before, "Choose")
-        b_before = await card_count(b_page)
+        before = await teacher_page.card_count()
+        await library.click_action("Find a mentor")
+        candidates = await teacher_page.wait_for_new_card(before, "Choose")
+        b_before = await b_page.card_count()
         await pick_candidate(candidates, MENTOR_B.name)
-        offer_b = await new_card(b_page, b_before, "Accept")
+        offer_b = await b_page.wait_for_new_card(b_before, "Accept")
         assert "Anonymous teacher" in await offer_b.text()
-        b_before = await card_count(b_page)
-        await click(offer_b, "Accept")
-        case_b = await new_card(b_page, b_before - 1, "Write a possible solution")
-        before = await card_count(teacher_page)
+        b_before = await b_page.card_count()
+        await offer_b.click_action("Accept")
+        await b_page.wait_for_new_card(b_before - 1, "Write a possible solution")
+        before = await teacher_page.card_count()
         await write_solution(
-            b_page, case_b, "Start each lesson by reading the class rules aloud."
+            b_page, "Start each lesson by reading the class rules aloud."
         )
-        final = await new_card(teacher_page, before, "Complete the case")
+        final = await teacher_page.wait_for_new_card(before, "Complete the case")
         await final.fill_input("What will you do now?", "Read the rules aloud.")
         await final.fill_input("What has changed for you?", "The lessons start calmer.")
         await final.select_choices("How useful was the help?", ["5 — very useful"])
-        a_before = await card_count(a_page)
-        await click(final, "Complete the case")
+        a_before = await a_page.card_count()
+        await final.click_action("Complete the case")
         await approve_draft(a_page, a_before, anonymous_number)
         await b_page.screenshot(SCREENSHOT_DIR / "lifecycle-11-anonymous-mentor.png")
 

@@ -138,6 +138,34 @@ def request_card() -> dict[str, Any]:
     }
 
 
+def offer_card() -> dict[str, Any]:
+    """Build a card whose Action.ShowCard opens a form with a button of the same title."""
+    return {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": "1.5",
+        "body": [{"type": "TextBlock", "text": "New offer", "weight": "Bolder"}],
+        "actions": [
+            {
+                "type": "Action.ShowCard",
+                "title": "Decline",
+                "card": {
+                    "type": "AdaptiveCard",
+                    "body": [{"type": "Input.Text", "id": "reason", "label": "Reason"}],
+                    "actions": [
+                        {
+                            "type": "Action.Execute",
+                            "title": "Decline",
+                            "verb": "decline",
+                            "data": {"step": 3},
+                        }
+                    ],
+                },
+            }
+        ],
+    }
+
+
 def result_card(heading: str, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "AdaptiveCard",
@@ -155,7 +183,10 @@ def result_card(heading: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 class HarnessBot(TeamsActivityHandler):
-    """Echo text, send ``request_card`` on "card", replace the card on Action.Execute."""
+    """Echo text and send a card for "card", "offer" or "status".
+
+    An Action.Execute replaces its card with one that lists the submitted data.
+    """
 
     def __init__(self) -> None:
         self.activities: list[Activity] = []
@@ -174,10 +205,13 @@ class HarnessBot(TeamsActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         text = (activity.text or "").strip()
-        if text in ("card", "status"):
-            card = (
-                request_card() if text == "card" else result_card("Status: waiting", {})
-            )
+        cards = {
+            "card": request_card,
+            "offer": offer_card,
+            "status": lambda: result_card("Status: waiting", {}),
+        }
+        if text in cards:
+            card = cards[text]()
             response = await turn_context.send_activity(
                 MessageFactory.attachment(CardFactory.adaptive_card(card))
             )
@@ -393,3 +427,39 @@ async def test_two_users_proactive_and_update(harness_bot: RunningBot) -> None:
         assert await mentor_page.bot_message_count() == messages_before_update
         assert "waiting" not in await card.text()
         await mentor_page.screenshot(SCREENSHOT_DIR / "harness-proactive-update.png")
+
+
+async def test_opened_show_card_is_no_card(harness_bot: RunningBot) -> None:
+    bot = harness_bot.bot
+    async with (
+        playground_for(TEACHER, harness_bot) as instance,
+        PlaygroundBrowser() as browser,
+    ):
+        page = await browser.open(instance)
+        await page.send_text("offer")
+        offer = await page.wait_for_new_card(0, "New offer")
+        await page.send_text("status")
+        status = await page.wait_for_new_card(1, "Status: waiting")
+
+        # Opening the ShowCard of an older card adds no card and moves no view.
+        await offer.click_action("Decline")
+        await offer.fill_input("Reason", "On leave")
+        assert await page.card_count() == 2
+        assert "Status: waiting" in await status.text()
+        assert "Status: waiting" in await (await page.last_card()).text()
+        assert await offer.action_titles() == ["Decline", "Decline"]
+
+        # The opened card's button, not the ShowCard's, sends the action.
+        await offer.click_action("Decline")
+        await offer.wait_for_text("Saved")
+        invoke = bot.last_of_type("invoke", "adaptiveCard/action")
+        assert invoke.value["action"]["verb"] == "decline"
+        assert invoke.value["action"]["data"] == {"step": 3, "reason": "On leave"}
+
+        # The newest card with an opened ShowCard is still the whole card.
+        await page.send_text("offer")
+        newest_offer = await page.wait_for_new_card(2, "New offer")
+        await newest_offer.click_action("Decline")
+        await newest_offer.input_control("Reason")
+        assert await page.card_count() == 3
+        assert "New offer" in await (await page.last_card()).text()
