@@ -16,6 +16,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from bot.cards.common import LANGUAGE_KEY, Card, describe_input_error
 from bot.cards.intake import build_intake_card
+from bot.cards.labels import ENTRY_STATUS_LABELS, status_label
 from bot.cards.lists import (
     build_moderation_queue_card,
     build_my_cases_card,
@@ -55,7 +56,7 @@ from bot.submissions import (
     parse_solution,
 )
 from bot.verbs import Verb
-from teams_app.domain.enums import CardKind, Role
+from teams_app.domain.enums import CardKind, CaseStatus, LibraryEntryStatus, Role
 from teams_app.domain.errors import (
     AlreadyProcessed,
     DomainError,
@@ -537,6 +538,16 @@ async def run_action(context: ActionContext, verb: str, data: Mapping[str, Any])
             return ActionResult(notice=context.translate(GENERIC_FAILURE))
 
 
+def describe_stale_action(error: StaleAction, translate: Translator) -> str:
+    """Render a stale-card message with the case's or entry's status in words."""
+    status = str(error.fields.get("status", ""))
+    if status in {member.value for member in CaseStatus}:
+        status = status_label(CaseStatus(status), translate)
+    elif status in {member.value for member in LibraryEntryStatus}:
+        status = translate(ENTRY_STATUS_LABELS[LibraryEntryStatus(status)])
+    return translate(error.message_id, **{**error.fields, "status": status})
+
+
 async def answer_error(
     error: Exception,
     context: ActionContext,
@@ -547,7 +558,9 @@ async def answer_error(
     translate = context.translate
     if isinstance(error, ValidationFailed):
         return await answer_invalid_form(error, context, route, data)
-    if isinstance(error, StaleAction | AlreadyProcessed):
+    if isinstance(error, StaleAction):
+        return ActionResult(notice=describe_stale_action(error, translate), refresh_clicked=True)
+    if isinstance(error, AlreadyProcessed):
         return ActionResult(notice=error.render(translate), refresh_clicked=True)
     if isinstance(error, DomainError):
         logger.info(

@@ -9,6 +9,7 @@ import pytest
 
 from bot.adapter_fixes import CARD_CONTENT_TYPE, MESSAGE_CONTENT_TYPE
 from bot.cards.intake import build_intake_card
+from bot.cards.labels import status_label
 from bot.cards.render import render_card
 from bot.dispatch import GENERIC_FAILURE
 from bot.submissions import parse_case_form
@@ -149,8 +150,10 @@ async def test_stale_click_changes_nothing(chat: TeamsChat) -> None:
         anna, Verb.CLOSE_BY_LIBRARY, {"case": case_id}, reply_to_id=library.activity_id
     )
 
-    expected = StaleAction(number=view.number, status=view.status.value).render(RU)
+    status = status_label(view.status, RU)
+    expected = RU(StaleAction.message_id, number=view.number, status=status)
     assert body == message_response(expected)
+    assert view.status.value not in body["value"]
     assert await case_state(chat.workflow, case_id) == before
     updates = [r for r in chat.sent_to(anna) if r.kind == "update"]
     assert updates[-1].activity_id == library.activity_id
