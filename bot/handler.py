@@ -171,7 +171,7 @@ class MentoringBot(TeamsActivityHandler):
         if result.notice:
             await turn_context.send_activity(MessageFactory.text(result.notice))
         if result.outcome is not None:
-            self.notifier.schedule(result.outcome)
+            await self.notifier.schedule(result.outcome)
 
     # ---------------------------------------------------------- card actions
 
@@ -199,7 +199,7 @@ class MentoringBot(TeamsActivityHandler):
         await self._post_result(turn_context, context, result)
         if result.outcome is not None:
             extra = (clicked,) if clicked is not None else ()
-            self.notifier.schedule(result.outcome, also_refresh=extra)
+            await self.notifier.schedule(result.outcome, also_refresh=extra)
         elif clicked is not None and result.refresh_clicked:
             self.notifier.schedule_refresh(clicked)
 

@@ -1,10 +1,12 @@
 """Proactive delivery after an operation: new cards and messages, then cards updated in place.
 
-Delivery runs in background tasks, so the invoke response goes out within Teams'
-time limit even while a send waits out a ``Retry-After``. Deliveries for the
-same case or library entry run one after another within a process, so the
-last update of a card shows the newest state. A failed send or update is logged with
-the user id and the case id and never fails the operation that caused it.
+Each delivery is first stored in the workflow's delivery outbox, then runs in a
+background task, so the invoke response goes out within Teams' time limit even
+while a send waits out a ``Retry-After``. A sweeper delivers the stored rows
+that a crashed or stopped worker left behind. Deliveries for the same case or
+library entry run one after another within a process, so the last update of a
+card shows the newest state. A failed send or update is logged with the user id
+and the case id and never fails the operation that caused it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from teams_app.domain.enums import CardKind
 from teams_app.domain.errors import DomainError
 from teams_app.i18n import translator_for
 from teams_app.workflow import Workflow
-from teams_app.workflow.views import CardRecord, Notification, Outcome
+from teams_app.workflow.views import CardRecord, Delivery, Notification, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -64,15 +66,82 @@ class Notifier:
 
     # ------------------------------------------------------------ scheduling
 
-    def schedule(self, outcome: Outcome, *, also_refresh: Iterable[CardRecord] = ()) -> None:
-        """Deliver ``outcome`` in the background.
+    async def schedule(
+        self, outcome: Outcome, *, also_refresh: Iterable[CardRecord] = ()
+    ) -> None:
+        """Store ``outcome`` in the delivery outbox, then deliver it in the background.
 
-        NOTE: pending deliveries live in this process only. A crash before they
-        finish loses them (the workflow's state is committed), and two workers
-        order card updates of one case only within each process. A database
-        outbox would close both gaps.
+        The outbox row is written before this returns. If the process stops
+        before the row is marked done, the sweeper of any worker on the same
+        database delivers it once its lease (``delivery_lease``) has run out,
+        or ``delivery_sweep_min_age`` seconds after it was written if no
+        worker claimed it. If the outbox cannot be written, the delivery runs
+        from memory only and the error is logged.
+
+        NOTE: a delivery interrupted midway is repeated whole, so a recipient
+        may get a notification twice, as may a delivery that runs longer than
+        its lease. Two workers still order card updates of one case only
+        within each process.
         """
-        self._start(self.deliver(outcome, also_refresh=tuple(also_refresh)))
+        also_refresh = tuple(also_refresh)
+        try:
+            delivery_id = await self.workflow.enqueue_delivery(outcome, also_refresh)
+        except Exception:
+            logger.exception(
+                "delivery not stored in the outbox, delivering from memory case=%s entry=%s",
+                outcome.case_id,
+                outcome.entry_id,
+            )
+            self._start(self.deliver(outcome, also_refresh=also_refresh))
+            return
+        self._start(self.deliver_stored(delivery_id))
+
+    async def deliver_stored(self, delivery_id: int) -> bool:
+        """Claim the outbox row ``delivery_id``, deliver it and mark it done.
+
+        Return False, delivering nothing, when the row is done or another
+        worker holds it.
+        """
+        delivery = await self.workflow.claim_delivery(delivery_id)
+        if delivery is None:
+            logger.info("delivery skipped: done or claimed elsewhere delivery=%s", delivery_id)
+            return False
+        await self._deliver_claimed(delivery)
+        return True
+
+    async def _deliver_claimed(self, delivery: Delivery) -> None:
+        await self.deliver(delivery.outcome, also_refresh=delivery.also_refresh)
+        await self.workflow.complete_delivery(delivery.id)
+
+    async def sweep(self, min_age: float) -> int:
+        """Claim the outbox rows left undelivered and deliver them in the background.
+
+        Return how many rows were claimed.
+        """
+        claimed = 0
+        for delivery_id in await self.workflow.due_deliveries(min_age):
+            delivery = await self.workflow.claim_delivery(delivery_id)
+            if delivery is None:
+                continue
+            claimed += 1
+            logger.warning(
+                "delivering an abandoned outbox row delivery=%s case=%s attempt=%s",
+                delivery.id,
+                delivery.outcome.case_id,
+                delivery.attempts,
+            )
+            self._start(self._deliver_claimed(delivery))
+        return claimed
+
+    async def run_sweeper(self, interval: float, min_age: float) -> None:
+        """Sweep the outbox now and then every ``interval`` seconds until cancelled."""
+        logger.info("delivery sweeper started interval=%s", interval)
+        while True:
+            try:
+                await self.sweep(min_age)
+            except Exception:
+                logger.exception("delivery sweep failed")
+            await asyncio.sleep(interval)
 
     def schedule_refresh(self, record: CardRecord) -> None:
         """Re-render one stored card in the background and update it in place."""
@@ -157,7 +226,7 @@ class Notifier:
             except Exception:
                 logger.exception("offer release failed assignment=%s", assignment_id)
                 continue
-            self.schedule(outcome)
+            await self.schedule(outcome)
 
     async def _refresh_logged(self, record: CardRecord) -> None:
         try:

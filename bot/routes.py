@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -94,7 +96,16 @@ def _bot_context(
         app[ADAPTER_KEY] = adapter
         app[NOTIFIER_KEY] = notifier
         app[BOT_KEY] = MentoringBot(workflow, notifier)
+        sweeper = asyncio.create_task(
+            notifier.run_sweeper(
+                settings.delivery_sweep_interval, settings.delivery_sweep_min_age
+            )
+        )
         yield
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+        logger.info("delivery sweeper stopped")
         await notifier.close(SHUTDOWN_GRACE)
 
     return bot_context

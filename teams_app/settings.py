@@ -38,6 +38,12 @@ class Settings:
     library_hit_count: int = 5
     # Seconds to wait for one proactive send or card update.
     connector_timeout: float = 15.0
+    # Seconds a worker holds a claimed delivery before another worker may take it over.
+    delivery_lease: float = 300.0
+    # Seconds between two scans of the delivery outbox for abandoned deliveries.
+    delivery_sweep_interval: float = 5.0
+    # Seconds an unclaimed delivery waits before the sweeper takes it.
+    delivery_sweep_min_age: float = 10.0
     # Migrate the schema and load seed data when the app starts.
     migrate_on_start: bool = True
 
@@ -67,6 +73,13 @@ class Settings:
             ),
             connector_timeout=float(
                 env.get("MENTORING_CONNECTOR_TIMEOUT", defaults.connector_timeout)
+            ),
+            delivery_lease=float(env.get("MENTORING_DELIVERY_LEASE", defaults.delivery_lease)),
+            delivery_sweep_interval=float(
+                env.get("MENTORING_DELIVERY_SWEEP_INTERVAL", defaults.delivery_sweep_interval)
+            ),
+            delivery_sweep_min_age=float(
+                env.get("MENTORING_DELIVERY_SWEEP_MIN_AGE", defaults.delivery_sweep_min_age)
             ),
             migrate_on_start=not _flag(env.get("MENTORING_SKIP_MIGRATIONS")),
         )

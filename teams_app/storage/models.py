@@ -443,3 +443,24 @@ class ProcessedActivity(Base):
 
     key: Mapped[str] = mapped_column(String(600), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DeliveryOutbox(Base):
+    """Notifications of a committed operation that are still to be delivered.
+
+    A worker claims a row by setting ``claimed_until`` and marks it done after
+    delivery. A row whose lease ran out is claimed again by any worker.
+    """
+
+    __tablename__ = "delivery_outbox"
+    __table_args__ = (Index("ix_delivery_outbox_pending", "done_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    entry_id: Mapped[int | None] = mapped_column(Integer)
+    # The serialised notifications and the ids of extra cards to update.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[dt.datetime | None] = mapped_column()

@@ -120,11 +120,13 @@ from teams_app.workflow.records import (
     revision_row,
     revision_texts,
 )
+from teams_app.workflow import outbox
 from teams_app.workflow.views import (
     Actor,
     CandidateView,
     CardRecord,
     CaseView,
+    Delivery,
     LibraryEntryView,
     LibraryHitView,
     Notification,
@@ -1319,6 +1321,55 @@ class Workflow:
             if record.id == card.id:
                 return record
         return None
+
+    # ------------------------------------------------------------- deliveries
+
+    async def enqueue_delivery(
+        self, outcome: Outcome, also_refresh: Sequence[CardRecord] = ()
+    ) -> int:
+        """Store ``outcome`` in the delivery outbox, unclaimed, and return the row id."""
+        async with self.db.transaction() as session:
+            return await outbox.add_delivery(
+                session, outcome, tuple(record.id for record in also_refresh)
+            )
+
+    async def claim_delivery(self, delivery_id: int) -> Delivery | None:
+        """Lease an outbox row for ``settings.delivery_lease`` seconds and return its content.
+
+        Return None when the row is done, leased by another worker, or was
+        claimed ``outbox.MAX_DELIVERY_ATTEMPTS`` times already.
+        """
+        async with self.db.transaction() as session:
+            row = await outbox.claim(session, delivery_id, self.settings.delivery_lease)
+            if row is None:
+                return None
+            outcome, card_ids = outbox.deserialise(row)
+            attempts = row.attempts
+            cards = list(
+                await session.scalars(select(CardMessage).where(CardMessage.id.in_(card_ids)))
+            )
+        records: list[CardRecord] = []
+        for card in cards:
+            records.extend(
+                record
+                for record in await self.cards_to_refresh(card.case_id, card.entry_id)
+                if record.id == card.id
+            )
+        return Delivery(delivery_id, outcome, tuple(records), attempts)
+
+    async def complete_delivery(self, delivery_id: int) -> None:
+        """Mark an outbox row delivered, so that no worker claims it again."""
+        async with self.db.transaction() as session:
+            await outbox.mark_done(session, delivery_id)
+
+    async def due_deliveries(self, min_age: float, limit: int = 50) -> list[int]:
+        """Return the ids of outbox rows to deliver again, oldest first.
+
+        These are rows whose lease ran out and rows never claimed that are at
+        least ``min_age`` seconds old.
+        """
+        async with self.db.transaction() as session:
+            return await outbox.due_ids(session, min_age, limit)
 
     async def moderators(self) -> list[int]:
         async with self.db.transaction() as session:

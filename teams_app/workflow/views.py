@@ -270,3 +270,14 @@ class CardRecord:
     activity_id: str
     # False when a newer card of the same kind went to the same recipient.
     latest: bool
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An outbox row claimed for delivery: the outcome and the extra cards to update."""
+
+    id: int
+    outcome: Outcome
+    also_refresh: tuple[CardRecord, ...] = ()
+    # How many times the row was claimed, this claim included.
+    attempts: int = 1
