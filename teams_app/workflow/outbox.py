@@ -10,6 +10,7 @@ or stopped, is claimed again by the sweeper of any worker.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
@@ -22,6 +23,9 @@ from teams_app.workflow.views import Notification, Outcome
 # Claims after which a row is left alone. A delivery that failed this often,
 # because the database or the connector failed each time, is not tried again.
 MAX_DELIVERY_ATTEMPTS = 5
+
+
+logger = logging.getLogger(__name__)
 
 
 def serialise(outcome: Outcome, refresh_card_ids: tuple[int, ...]) -> dict[str, Any]:
@@ -101,7 +105,17 @@ async def claim(session: AsyncSession, delivery_id: int, lease: float) -> Delive
     )
     if result.rowcount != 1:
         return None
-    return await session.get(DeliveryOutbox, delivery_id, populate_existing=True)
+    row = await session.get(DeliveryOutbox, delivery_id, populate_existing=True)
+    if row is not None and row.attempts >= MAX_DELIVERY_ATTEMPTS:
+        # After this attempt the sweeper leaves the row alone for good.
+        logger.warning(
+            "outbox row on its last attempt id=%s case=%s entry=%s attempts=%s",
+            row.id,
+            row.case_id,
+            row.entry_id,
+            row.attempts,
+        )
+    return row
 
 
 async def mark_done(session: AsyncSession, delivery_id: int) -> None:
