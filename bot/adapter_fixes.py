@@ -115,8 +115,8 @@ def disable_msrest_status_retries() -> None:
 
 # ---------------------------------------------------- outbound call retries
 
-# Microsoft's page "Optimize your bot with rate limiting in Teams" says to retry
-# 429 and also 412, 502 and 504. A 503 (service unavailable) is retried as well.
+# Microsoft's page "Optimize your bot with rate limiting in Teams" recommends
+# retrying 429, 412, 502 and 504. A 503 (service unavailable) is retried as well.
 RETRYABLE_STATUSES = frozenset({412, 429, 502, 503, 504})
 
 

@@ -38,7 +38,7 @@ class Settings:
     library_hit_count: int = 5
     # Seconds to wait for one proactive send or card update.
     connector_timeout: float = 15.0
-    # Seconds a worker holds a claimed delivery before another worker may take it over.
+    # Seconds a claimed delivery stays leased before another worker may take it over.
     delivery_lease: float = 300.0
     # Seconds between two scans of the delivery outbox for abandoned deliveries.
     delivery_sweep_interval: float = 5.0

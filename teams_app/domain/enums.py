@@ -49,7 +49,7 @@ class Participant(enum.StrEnum):
 
 
 class CaseStatus(enum.StrEnum):
-    """Where a case stands in the workflow; see ``state_machine`` for moves."""
+    """Status of a case in the workflow; ``state_machine`` lists the allowed moves."""
 
     # Submitted; the first automatic answer from the library was shown.
     NEW = "new"
@@ -59,7 +59,7 @@ class CaseStatus(enum.StrEnum):
     AWAITING_MENTOR = "awaiting_mentor"
     # No candidate is left; a moderator must assign a mentor.
     AWAITING_MODERATOR = "awaiting_moderator"
-    # A mentor holds the case: clarifying or writing a solution.
+    # A mentor is assigned to the case: clarifying or writing a solution.
     IN_PROGRESS = "in_progress"
     # The mentor asked questions; the teacher has not answered yet.
     AWAITING_ANSWERS = "awaiting_answers"
@@ -85,7 +85,7 @@ class AssignmentStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
-# An assignment in one of these states holds the case: at most one per case.
+# An assignment in one of these states ties the case to its mentor: at most one per case.
 HOLDING_ASSIGNMENT_STATUSES = (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED)
 
 

@@ -69,7 +69,7 @@ class MentorUnavailable(DomainError):
 
 
 class CaseAlreadyHeld(DomainError):
-    """Another mentor holds the case; raised when the database rejects a second holder."""
+    """Another mentor is assigned to the case; raised when the database rejects a second one."""
 
     code = "case_already_held"
     message_id = N_("Case {number} is already held by another mentor.")
@@ -77,7 +77,7 @@ class CaseAlreadyHeld(DomainError):
 
 @dataclass(frozen=True)
 class FieldError:
-    """One invalid form field: ``code`` says what is wrong, ``limit`` and ``actual`` the numbers."""
+    """One invalid form field: ``code`` names the fault, ``limit`` and ``actual`` the numbers."""
 
     field: str
     code: str

@@ -46,7 +46,7 @@ class RankedMentor:
 
 
 def is_available(mentor: MentorStats, today: dt.date) -> bool:
-    """A mentor is available when not away today and below their open-case limit."""
+    """Return whether a mentor is available: not away today and below their open-case limit."""
     if mentor.away_until is not None and mentor.away_until >= today:
         return False
     return mentor.open_cases < mentor.max_open_cases
@@ -73,15 +73,15 @@ def rank_mentors(
 
     Ties break on the user id so the order is stable.
     """
-    wanted = frozenset(case_rubrics)
+    case_areas = frozenset(case_rubrics)
     ranked: list[RankedMentor] = []
     for mentor in mentors:
         if mentor.user_id in exclude or not is_available(mentor, today):
             continue
-        matching = wanted & mentor.areas
-        if not matching or not wanted:
+        matching = case_areas & mentor.areas
+        if not matching or not case_areas:
             continue
-        overlap = len(matching) / len(wanted)
+        overlap = len(matching) / len(case_areas)
         load = 1.0 - mentor.open_cases / max(mentor.max_open_cases, 1)
         score = (
             OVERLAP_WEIGHT * URGENCY_OVERLAP_FACTOR[urgency] * overlap

@@ -1,8 +1,8 @@
 """The case state machine: which action may move a case from which status to which.
 
-Guards that depend on more than the status (the revision limit, the single
-second opinion, who may act) live in the workflow; this table is the only
-place that lists allowed moves.
+Guards that depend on more than the status live in the workflow: the
+revision limit, the single second opinion and who may act. This table is the
+only place that lists allowed moves.
 """
 
 from __future__ import annotations

@@ -25,9 +25,9 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_immediate(conn: Any) -> None:
-    # SQLite upgrades a read transaction to a write lazily and then fails with
-    # SQLITE_BUSY when another writer got there first; taking the write lock at
-    # BEGIN makes concurrent transactions queue on busy_timeout instead.
+    # SQLite upgrades a read transaction to a write lazily, and the upgrade
+    # fails with SQLITE_BUSY when another writer got there first. Taking the
+    # write lock at BEGIN makes concurrent transactions wait on busy_timeout.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -279,8 +279,8 @@ class Assignment(Base):
 
     __tablename__ = "assignments"
     __table_args__ = (
-        # The database, not the code, guarantees that at most one mentor holds
-        # a case: a second offered/accepted row for the same case fails here.
+        # The database, not the code, guarantees that at most one mentor is
+        # assigned to a case: a second offered/accepted row for it fails here.
         Index(
             "uq_assignments_one_holder",
             "case_id",

@@ -1,8 +1,8 @@
 """Full-text search over published library entries, one path per database engine.
 
-SQLite: an FTS5 table ``library_fts`` holds Snowball stems (see
+SQLite: an FTS5 table ``library_fts`` contains Snowball stems (see
 ``teams_app.search_text``) and ranks with bm25. PostgreSQL: the table
-``library_search`` holds a ``tsvector`` built with both the ``russian`` and
+``library_search`` contains a ``tsvector`` built with both the ``russian`` and
 the ``english`` configurations and ranks with ``ts_rank``. Both add the
 overlap of rubric tags, so entries of the right field rank even when no word
 matches.

@@ -36,7 +36,7 @@ class Actor:
 
 @dataclass(frozen=True)
 class TeamsIdentity:
-    """Who sent an activity, as Teams names them."""
+    """Sender of an activity, with the ids Teams gives them."""
 
     teams_user_id: str
     aad_object_id: str | None
@@ -153,7 +153,7 @@ class CaseView:
     reflection: ReflectionView | None
     # None whenever the viewer may not learn who the teacher is.
     teacher: TeacherIdentity | None
-    # What the viewer is to this case: "teacher", "mentor", "moderator" or "none".
+    # Relation of the viewer to this case: "teacher", "mentor", "moderator" or "none".
     viewer_relation: str
     second_opinion_available: bool
     revision_limit: int = 3
@@ -247,7 +247,7 @@ class Notification:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What an operation changed: the case to refresh and whom to notify."""
+    """Result of an operation: the case to refresh and whom to notify."""
 
     case_id: int | None = None
     entry_id: int | None = None

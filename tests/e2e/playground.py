@@ -50,6 +50,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 import aiohttp
+import pytest
 import yaml
 from playwright.async_api import (
     BrowserContext,
@@ -167,6 +168,18 @@ def missing_e2e_requirements() -> list[str]:
     if shutil.which("node") is None:
         missing.append("node (apt-get install nodejs)")
     return missing
+
+
+# Marks for an end-to-end test module: the e2e marker, and a skip naming what
+# is missing when the Playground or Chromium is not installed.
+E2E_MARKS = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        bool(missing_e2e_requirements()),
+        reason="end-to-end tools missing (run bash .ci/setup): "
+        + "; ".join(missing_e2e_requirements()),
+    ),
+]
 
 
 @dataclass(frozen=True)

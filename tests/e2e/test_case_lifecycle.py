@@ -18,7 +18,6 @@ import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 import pytest_asyncio
 from aiohttp import web
 
@@ -27,6 +26,7 @@ from teams_app.app import create_app
 from teams_app.settings import Settings
 from tests.e2e.playground import (
     E2E_DIR,
+    E2E_MARKS,
     CardView,
     PlaygroundBrowser,
     PlaygroundInstance,
@@ -34,17 +34,9 @@ from tests.e2e.playground import (
     PlaygroundUser,
     Selectors,
     free_tcp_port,
-    missing_e2e_requirements,
 )
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        bool(missing_e2e_requirements()),
-        reason="end-to-end tools missing (run bash .ci/setup): "
-        + "; ".join(missing_e2e_requirements()),
-    ),
-]
+pytestmark = E2E_MARKS
 
 SCREENSHOT_DIR = E2E_DIR / "screenshots"
 TENANT_ID = "5e2a7c14-3b9d-4f61-8c0a-7d4e2b1f9a36"

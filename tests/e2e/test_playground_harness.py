@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 import pytest_asyncio
 from aiohttp import web
 from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
@@ -30,21 +29,14 @@ from botbuilder.schema import (
 
 from tests.e2e.playground import (
     E2E_DIR,
+    E2E_MARKS,
     PlaygroundBrowser,
     PlaygroundInstance,
     PlaygroundUser,
     free_tcp_port,
-    missing_e2e_requirements,
 )
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        bool(missing_e2e_requirements()),
-        reason="end-to-end tools missing (run .ci/install-e2e): "
-        + "; ".join(missing_e2e_requirements()),
-    ),
-]
+pytestmark = E2E_MARKS
 
 SCREENSHOT_DIR = E2E_DIR / "screenshots"
 TENANT_ID = "7d1b4a52-0c1e-4d8e-9a57-1f2b3c4d5e6f"
