@@ -26,6 +26,7 @@ from bot.dispatch import GENERIC_FAILURE
 from bot.handler import MentoringBot, actor_of
 from bot.notifier import Notifier
 from teams_app.i18n import translator_for
+from teams_app.services import OUTCOME_SCHEDULER_KEY
 from teams_app.settings import Settings
 from teams_app.workflow import Workflow
 
@@ -95,6 +96,7 @@ def _bot_context(
         adapter.on_turn_error = _on_turn_error
         app[ADAPTER_KEY] = adapter
         app[NOTIFIER_KEY] = notifier
+        app[OUTCOME_SCHEDULER_KEY] = notifier
         app[BOT_KEY] = MentoringBot(workflow, notifier)
         sweeper = asyncio.create_task(
             notifier.run_sweeper(

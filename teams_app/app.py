@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from teams_app.services import build_services
 from teams_app.settings import Settings
 from teams_app.storage.db import Database
 from teams_app.storage.migrate import upgrade_to_head_async
@@ -26,6 +27,7 @@ WORKFLOW_KEY = web.AppKey("workflow", Workflow)
 def create_app(settings: Settings) -> web.Application:
     """Build the aiohttp application; the database opens and closes with the app."""
     from bot.routes import setup_bot
+    from tabs.routes import setup_tabs
 
     _ensure_sqlite_folder(settings.database_url)
     database = Database(settings.database_url)
@@ -38,6 +40,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_database_context)
     app.router.add_get("/healthz", health)
     setup_bot(app, workflow, settings)
+    setup_tabs(app, build_services(database, settings, workflow), settings)
     return app
 
 

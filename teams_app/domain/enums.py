@@ -125,3 +125,18 @@ class CardKind(enum.StrEnum):
     REDEFINE_CHOICE = "redefine_choice"
     SOLUTION = "solution"
     MODERATION = "moderation"
+
+
+class EventKind(enum.StrEnum):
+    ONLINE = "online"  # held in a Teams meeting
+    OFFLINE = "offline"  # announced, held in person
+
+
+class EventStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class NewsStatus(enum.StrEnum):
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"

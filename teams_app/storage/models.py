@@ -15,9 +15,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     text,
 )
@@ -27,9 +29,12 @@ from teams_app.domain.enums import (
     AssignmentStatus,
     CardKind,
     CaseStatus,
+    EventKind,
+    EventStatus,
     LibraryEntryKind,
     LibraryEntryStatus,
     MaterialType,
+    NewsStatus,
     Privacy,
     QuestionKind,
     Role,
@@ -61,25 +66,21 @@ def _enum(enum_cls: type) -> Enum:
     )
 
 
-class UTCDateTime(DateTime):
-    """Timezone-aware datetime column; SQLite keeps no zone, so it is re-attached."""
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware datetime column; SQLite keeps no zone, so UTC is re-attached on read."""
 
+    impl = DateTime(timezone=True)
     cache_ok = True
 
-    def __init__(self) -> None:
-        super().__init__(timezone=True)
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value
 
-    def result_processor(self, dialect: Any, coltype: Any) -> Any:
-        parent = super().result_processor(dialect, coltype)
-
-        def process(value: Any) -> Any:
-            if parent is not None:
-                value = parent(value)
-            if isinstance(value, dt.datetime) and value.tzinfo is None:
-                value = value.replace(tzinfo=dt.UTC)
-            return value
-
-        return process
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -104,6 +105,8 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(16), default="ru-RU")
     # "ru" or "en" when the user chose a language in the bot; it wins over the locale.
     preferred_language: Mapped[str | None] = mapped_column(String(8))
+    # IANA time zone in which the tabs show times.
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     @property
@@ -184,6 +187,12 @@ class MentorProfile(Base):
     motto: Mapped[str] = mapped_column(Text, default="")
     max_open_cases: Mapped[int] = mapped_column(Integer, default=3)
     away_until: Mapped[dt.date | None] = mapped_column(Date)
+    # Contact details the mentor chose to show on the public profile.
+    public_contact: Mapped[str] = mapped_column(Text, default="")
+    # Square PNG or JPEG of at most 150x150 pixels, metadata stripped.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    photo_content_type: Mapped[str | None] = mapped_column(String(32))
+    photo_updated_at: Mapped[dt.datetime | None] = mapped_column()
 
     areas: Mapped[list[MentorArea]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -389,6 +398,8 @@ class LibraryEntry(Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column()
+    updated_at: Mapped[dt.datetime | None] = mapped_column()
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class LibraryEntryRubric(Base):
@@ -464,3 +475,140 @@ class DeliveryOutbox(Base):
     claimed_until: Mapped[dt.datetime | None] = mapped_column()
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     done_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+# ------------------------------------------------------------------ tabs: sign-in
+
+
+class WebSession(Base):
+    """A sign-in of the demo mode's local sign-in; only the token's hash is stored."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+
+
+# ------------------------------------------------------------------ tabs: calendar
+
+
+class Event(Base):
+    """An online event (a Teams meeting) or an announced offline event."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_events_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.SCHEDULED)
+    title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[dt.datetime] = mapped_column()
+    ends_at: Mapped[dt.datetime] = mapped_column()
+    # IANA zone the organiser entered the times in.
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
+    location: Mapped[str] = mapped_column(Text, default="")
+    meeting_url: Mapped[str | None] = mapped_column(Text)
+    rubrics: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Public events are listed for everyone; private ones only for the organiser
+    # and those registered (such as a consultation on a case).
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    # Increases with each change, for the iCalendar SEQUENCE.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class EventRegistration(Base):
+    __tablename__ = "event_registrations"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CalendarFeed(Base):
+    """A user's secret iCalendar subscription URL; only the secret's hash is stored."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# ------------------------------------------------------------------ tabs: forum
+
+
+class ForumSection(Base):
+    """A forum section: one per rubric, plus sections without a rubric."""
+
+    __tablename__ = "forum_sections"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title_ru: Mapped[str] = mapped_column(String(255))
+    title_en: Mapped[str] = mapped_column(String(255))
+    description_ru: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    rubric_key: Mapped[str | None] = mapped_column(ForeignKey("rubrics.key"))
+
+
+class ForumTopic(Base):
+    __tablename__ = "forum_topics"
+    __table_args__ = (Index("ix_forum_topics_section_last", "section_key", "last_post_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_key: Mapped[str] = mapped_column(ForeignKey("forum_sections.key"))
+    title: Mapped[str] = mapped_column(String(255))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_post_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ForumPost(Base):
+    __tablename__ = "forum_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_topics.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+# ------------------------------------------------------------------ tabs: news
+
+
+class NewsItem(Base):
+    __tablename__ = "news_items"
+    __table_args__ = (Index("ix_news_items_status_published", "status", "published_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[NewsStatus] = mapped_column(_enum(NewsStatus), default=NewsStatus.PUBLISHED)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column()

@@ -1,0 +1,12 @@
+"""The JSON API of the tabs under ``/api/v1``: one route table per area."""
+
+from __future__ import annotations
+
+from tabs.api import me
+from tabs.api.core import ApiRoutes, Endpoint
+
+AREAS: tuple[ApiRoutes, ...] = (me.routes,)
+
+
+def all_endpoints() -> list[Endpoint]:
+    return [endpoint for area in AREAS for endpoint in area.endpoints]

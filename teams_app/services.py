@@ -1,0 +1,39 @@
+"""The services of the app, built once per application and shared by the bot and the tabs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from aiohttp import web
+
+from teams_app.settings import Settings
+from teams_app.storage.db import Database
+from teams_app.workflow import Workflow
+from teams_app.workflow.views import Outcome
+from teams_app.workflow.web_sessions import WebSessions
+
+
+@dataclass(frozen=True)
+class Services:
+    """One object per area; each takes the database and the settings."""
+
+    workflow: Workflow
+    web_sessions: WebSessions
+
+
+def build_services(database: Database, settings: Settings, workflow: Workflow) -> Services:
+    return Services(
+        workflow=workflow,
+        web_sessions=WebSessions(database, settings),
+    )
+
+
+class OutcomeScheduler(Protocol):
+    """Delivers the notifications of a committed operation (the bot's notifier)."""
+
+    async def schedule(self, outcome: Outcome) -> None: ...
+
+
+# Set by the bot when it starts, so the tabs notify people the way the bot does.
+OUTCOME_SCHEDULER_KEY = web.AppKey("outcome_scheduler", OutcomeScheduler)
