@@ -1,5 +1,7 @@
-"""Personal tabs inside Teams: the library, calendar, mentor profiles, forum and statistics.
+"""Personal tabs inside Teams: my cases, the library, mentors, calendar, forum, news, statistics.
 
-NOTE: no tab is served yet; the app factory mounts only the bot and the
-health check. Pages will call the same workflow operations as the bot.
+``tabs.routes.setup_tabs`` mounts everything on the app: the JSON API under
+``/api/v1`` (one ``ApiRoutes`` table per area in ``tabs.api``), the pages
+that load the front end built from ``tabs/frontend``, and the public mentor
+profiles. Handlers call the same workflow operations as the bot.
 """

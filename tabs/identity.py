@@ -1,4 +1,4 @@
-"""Who calls the API: a bearer token from Teams SSO or web sign-in, or a demo sign-in.
+"""Caller identification for the API: an Entra bearer token (Teams SSO or web sign-in) or a demo sign-in.
 
 Entra tokens are checked by ``tabs.sso.TokenValidator`` (signature against the
 published signing keys, issuer, audience, expiry, scope and tenant). Demo
