@@ -1,4 +1,4 @@
-"""Caller identification for the API: an Entra bearer token (Teams SSO or web sign-in) or a demo sign-in.
+"""Caller identification for the API: an Entra bearer token or a demo sign-in token.
 
 Entra tokens are checked by ``tabs.sso.TokenValidator`` (signature against the
 published signing keys, issuer, audience, expiry, scope and tenant). Demo
