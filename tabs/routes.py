@@ -20,6 +20,7 @@ from tabs.api.core import (
 )
 from tabs.api.openapi import build_document
 from tabs.identity import authenticate, validator_context
+from tabs.pages import setup_pages
 from tabs.security import security_headers_middleware
 from teams_app.domain.errors import DomainError
 from teams_app.i18n import gettext_noop as N_, translator_for
@@ -47,6 +48,7 @@ def setup_tabs(app: web.Application, services: Services, settings: Settings) -> 
 
     app.router.add_get(f"{API_PREFIX}/openapi.json", openapi)
     app.router.add_route("*", API_PREFIX + "/{tail:.*}", _unknown_endpoint)
+    setup_pages(app, settings)
 
 
 def request_locale(request: web.Request, actor_locale: str | None, default: str) -> str:

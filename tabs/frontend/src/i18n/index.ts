@@ -1,0 +1,21 @@
+// All message catalogs, merged. Each area keeps its texts in its own file
+// exporting {en, ru} with the same keys; `npm run check` compares them.
+import common from "./common";
+import news from "./news";
+
+export const catalogs = { common, news };
+
+export type Locale = "en" | "ru";
+export const LOCALES: readonly Locale[] = ["ru", "en"];
+
+export type Messages = Record<string, string>;
+
+function merge(locale: Locale): Messages {
+  const merged: Messages = {};
+  for (const catalog of Object.values(catalogs)) {
+    Object.assign(merged, (catalog as Record<Locale, Messages>)[locale]);
+  }
+  return merged;
+}
+
+export const messages: Record<Locale, Messages> = { en: merge("en"), ru: merge("ru") };
