@@ -27,15 +27,7 @@ VALIDATOR_KEY = web.AppKey("token_validator", TokenValidator)
 # Seconds to wait for the signing keys of Entra.
 KEYS_TIMEOUT = 10.0
 
-_TOKEN_MESSAGES = {
-    "token_missing": N_("Please sign in: the request carries no access token."),
-    "demo_session_invalid": N_("Your demo sign-in has expired. Please sign in again."),
-    "keys_unavailable": N_(
-        "Sign-in cannot be checked right now because the signing keys are unavailable. "
-        "Please try again in a minute."
-    ),
-}
-DEFAULT_TOKEN_MESSAGE = N_("Your sign-in is not valid ({reason}). Please sign in again.")
+DEMO_SESSION_INVALID = N_("Your demo sign-in has expired. Please sign in again.")
 
 
 def validator_context(settings: Settings):  # type: ignore[no-untyped-def]
@@ -58,11 +50,10 @@ def bearer_token(request: web.Request) -> str | None:
     return token.strip()
 
 
-def token_problem(code: str) -> ApiProblem:
-    status = 503 if code == "keys_unavailable" else 401
-    headers = {} if status == 503 else {"WWW-Authenticate": 'Bearer error="invalid_token"'}
-    message = _TOKEN_MESSAGES.get(code, DEFAULT_TOKEN_MESSAGE)
-    return ApiProblem(status, code, message, headers=headers, reason=code)
+def token_problem(error: TokenError) -> ApiProblem:
+    """Turn a failed token check into a 401 problem (503 when the signing keys are unreachable)."""
+    headers = {} if error.http_status == 503 else {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    return ApiProblem(error.http_status, error.code, error.message_id, headers=headers, **error.fields)
 
 
 async def authenticate(
@@ -76,20 +67,25 @@ async def authenticate(
     token = bearer_token(request)
     if token is None:
         if required:
-            raise token_problem("token_missing")
+            raise token_problem(TokenError("token_missing"))
         return None
 
     if token.startswith(DEMO_TOKEN_PREFIX):
         actor = await services.web_sessions.demo_actor(token) if settings.demo else None
         if actor is None:
-            raise token_problem("demo_session_invalid")
+            raise ApiProblem(
+                401,
+                "demo_session_invalid",
+                DEMO_SESSION_INVALID,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
         return actor
 
     try:
         claims = await request.app[VALIDATOR_KEY].validate(token)
     except TokenError as error:
         logger.info("token rejected code=%s", error.code)
-        raise token_problem(error.code) from None
+        raise token_problem(error) from None
     identity = WebIdentity(
         tenant_id=claims.tenant_id,
         object_id=claims.object_id,

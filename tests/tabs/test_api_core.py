@@ -42,13 +42,13 @@ async def test_missing_token_is_401(tabs: TabsClient) -> None:
     body = await response.json()
     assert body["code"] == "token_missing"
     assert body["status"] == 401
-    assert "sign in" in body["detail"].lower()
+    assert "sign-in is required" in body["detail"].lower()
 
 
 async def test_problem_in_russian(tabs: TabsClient) -> None:
     response = await tabs.request("GET", "/api/v1/me", headers={"Accept-Language": "ru-RU"})
     body = await response.json()
-    assert "войдите" in body["detail"].lower()
+    assert "войти" in body["detail"].lower()
 
 
 async def test_csp_frame_ancestors(tabs: TabsClient) -> None:
