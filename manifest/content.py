@@ -171,8 +171,7 @@ def build_manifest(identity: PackageIdentity) -> dict[str, Any]:
             "defaultLanguageTag": "en-us",
             "additionalLanguages": [{"languageTag": "ru-ru", "file": RUSSIAN_FILE}],
         },
-        # NOTE: the app serves no /privacy or /terms page yet, although Teams
-        # shows these links on the app's details page.
+        # Teams shows these links on the app's details page; tabs/legal.py serves them.
         "developer": {
             "name": DEVELOPER_NAME,
             "websiteUrl": f"{base}/",

@@ -19,8 +19,11 @@ from tabs.api.core import (
     problem_response,
 )
 from tabs.api.openapi import build_document
+from tabs.calendar_feed import setup_calendar_feed
 from tabs.identity import authenticate, validator_context
+from tabs.legal import setup_legal_pages
 from tabs.pages import setup_pages
+from tabs.public import setup_public_pages
 from tabs.security import security_headers_middleware
 from teams_app.domain.errors import DomainError
 from teams_app.i18n import gettext_noop as N_, translator_for
@@ -47,8 +50,11 @@ def setup_tabs(app: web.Application, services: Services, settings: Settings) -> 
         return web.json_response(document)
 
     app.router.add_get(f"{API_PREFIX}/openapi.json", openapi)
+    setup_legal_pages(app, settings)
     app.router.add_route("*", API_PREFIX + "/{tail:.*}", _unknown_endpoint)
     setup_pages(app, settings)
+    setup_public_pages(app)
+    setup_calendar_feed(app, services, settings)
 
 
 def request_locale(request: web.Request, actor_locale: str | None, default: str) -> str:
