@@ -63,7 +63,8 @@ export function App({ page, hostOrigins }: AppProps) {
   }, [hostOrigins]);
 
   const inTeams = Boolean(host);
-  const theme: ThemeName = inTeams ? teamsTheme : themeChoice === "system" ? systemTheme : themeChoice;
+  let theme: ThemeName = themeChoice === "system" ? systemTheme : themeChoice;
+  if (inTeams) theme = teamsTheme;
   const fluentTheme = fluentThemes[theme];
 
   // The page outside the Fluent root (overscroll, scrollbars) follows the theme too.

@@ -1,5 +1,5 @@
-// Where the bearer token of API requests comes from: Teams SSO, MSAL web
-// sign-in, or a demo session. Each source can be asked for a fresh token.
+// Token sources of API requests: Teams SSO, MSAL web sign-in or a demo
+// session. Each source can also return a fresh token.
 import {
   type AccountInfo,
   InteractionRequiredAuthError,
@@ -8,7 +8,7 @@ import {
 import { ApiProblem } from "./api";
 import { translate, type Locale } from "./i18n";
 
-/** What GET /api/v1/config returns (no sign-in needed). */
+/** The public sign-in configuration from GET /api/v1/config. */
 export interface ClientConfig {
   clientId: string;
   authority: string;
@@ -18,7 +18,7 @@ export interface ClientConfig {
 
 export interface TokenSource {
   kind: "teams" | "msal" | "demo";
-  /** Return a token; `fresh` asks for a new one after the server rejected the last. */
+  /** Return a token, or null. With `fresh`, request a new one because the server rejected the last. */
   getToken(fresh: boolean): Promise<string | null>;
   signOut(): Promise<void>;
 }
@@ -33,7 +33,7 @@ export async function fetchConfig(): Promise<ClientConfig> {
   return (await response.json()) as ClientConfig;
 }
 
-/** Teams SSO; a refused token becomes a 401 problem with code "teams_sso_failed". */
+/** Teams SSO. A failed getAuthToken call becomes a 401 problem with code "teams_sso_failed". */
 export function teamsTokenSource(getToken: () => Promise<string>, locale: () => Locale): TokenSource {
   return {
     kind: "teams",
@@ -43,8 +43,9 @@ export function teamsTokenSource(getToken: () => Promise<string>, locale: () => 
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         console.warn("authentication.getAuthToken failed:", reason);
+        const title = translate(locale(), "signin.inTeamsFailedTitle");
         const detail = translate(locale(), "signin.inTeamsFailed");
-        throw new ApiProblem({ status: 401, code: "teams_sso_failed", title: reason, detail });
+        throw new ApiProblem({ status: 401, code: "teams_sso_failed", title, detail });
       }
     },
     // Inside Teams the host owns the sign-in.

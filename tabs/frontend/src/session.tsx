@@ -20,7 +20,7 @@ import { ProblemBanner } from "./ui/ProblemBanner";
 import { PageLayout } from "./ui/PageLayout";
 import { useT } from "./i18n";
 
-/** What GET /api/v1/me returns. */
+/** The signed-in user from GET /api/v1/me. */
 export interface Me {
   id: number | string;
   displayName: string;

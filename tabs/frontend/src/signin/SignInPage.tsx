@@ -140,7 +140,6 @@ export function SignInPage({ config, configProblem, expired, page, onRetry, onSi
                       className={styles.userButton}
                       icon={<PersonRegular />}
                       disabled={busy}
-                      aria-label={t("signin.demo.as", { name: user.displayName })}
                       onClick={() => void signInAs(user)}
                     >
                       {user.displayName}
@@ -157,7 +156,7 @@ export function SignInPage({ config, configProblem, expired, page, onRetry, onSi
   );
 }
 
-/** Where /tabs/signin goes after a demo sign-in: ?next= when it is a tab, else My cases. */
+/** Return the page /tabs/signin opens after a demo sign-in: ?next= when it is a tab, else My cases. */
 function nextPage(): string {
   const next = new URLSearchParams(window.location.search).get("next") ?? "";
   return /^\/tabs\/[a-z]+$/.test(next) ? next : "/tabs/my";
