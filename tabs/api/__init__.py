@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tabs.api import me
+from tabs.api import cases, me
 from tabs.api.core import ApiRoutes, Endpoint
 
-AREAS: tuple[ApiRoutes, ...] = (me.routes,)
+AREAS: tuple[ApiRoutes, ...] = (me.routes, cases.routes)
 
 
 def all_endpoints() -> list[Endpoint]:

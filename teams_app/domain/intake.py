@@ -57,6 +57,20 @@ FIELD_LABELS: dict[str, str] = {
     "away_until": N_("Away until"),
     "mentor": N_("Mentor"),
     "title": N_("Title"),
+    # Fields of the case pages in the "My cases" tab, named as the API body names them.
+    "actionsTaken": N_("What you have already tried"),
+    "whyDifficult": N_("Why you cannot solve it alone"),
+    "groupConsent": N_("Consent to a discussion with other mentors and teachers"),
+    "publishConsent": N_("Consent to publish the solved case in the library"),
+    "willDo": N_("What you will do"),
+    "whatChanged": N_("What has changed for you"),
+    "declineReason": N_("Reason for declining"),
+    "customQuestions": N_("Your own question"),
+    "suggestedKeys": N_("Suggested questions"),
+    "materialIds": N_("Library materials"),
+    "mentorId": N_("Mentor"),
+    "answers": N_("Your answers"),
+    "scope": N_("Which cases to show"),
 }
 
 E = TypeVar("E", Privacy, Urgency)
