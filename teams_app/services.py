@@ -10,6 +10,7 @@ from aiohttp import web
 from teams_app.settings import Settings
 from teams_app.storage.db import Database
 from teams_app.workflow import Workflow
+from teams_app.workflow.events import Events
 from teams_app.workflow.tab_cases import TabCases
 from teams_app.workflow.views import Outcome
 from teams_app.workflow.web_sessions import WebSessions
@@ -21,6 +22,7 @@ class Services:
 
     workflow: Workflow
     web_sessions: WebSessions
+    events: Events
     cases: TabCases
 
 
@@ -28,6 +30,7 @@ def build_services(database: Database, settings: Settings, workflow: Workflow) -
     return Services(
         workflow=workflow,
         web_sessions=WebSessions(database, settings),
+        events=Events(database, settings),
         cases=TabCases(database, settings),
     )
 

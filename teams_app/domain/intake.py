@@ -57,6 +57,16 @@ FIELD_LABELS: dict[str, str] = {
     "away_until": N_("Away until"),
     "mentor": N_("Mentor"),
     "title": N_("Title"),
+    # Fields of the event form in the calendar tab, named as the API body names them.
+    "kind": N_("Event format"),
+    "description": N_("Description"),
+    "startsAt": N_("Start"),
+    "endsAt": N_("End"),
+    "timeZone": N_("Time zone"),
+    "location": N_("Place"),
+    "meetingUrl": N_("Meeting link"),
+    "isPublic": N_("Public event"),
+    "capacity": N_("Places"),
     # Fields of the case pages in the "My cases" tab, named as the API body names them.
     "actionsTaken": N_("What you have already tried"),
     "whyDifficult": N_("Why you cannot solve it alone"),
@@ -228,6 +238,22 @@ _ERROR_MESSAGES = {
     "invalid_boolean": N_("«{field}» must be yes or no."),
     "out_of_range": N_("«{field}» must be between 1 and {limit}."),
     "too_many": N_("«{field}»: at most {limit} at a time; you chose {actual}."),
+    # Dates, times and links of the event form.
+    "invalid_date_time": N_("«{field}» must be a date and time such as 2030-05-14 18:00."),
+    "unknown_time_zone": N_("«{field}» is not a known time zone; choose one from the list."),
+    "nonexistent_local_time": N_(
+        "«{field}»: this time does not exist in the chosen time zone because the clocks "
+        "move forward at that moment. Choose a time after the change."
+    ),
+    "ends_before_start": N_("«{field}» must be later than the start."),
+    "too_long_duration": N_("«{field}»: an event may last at most {limit} days."),
+    "in_the_past": N_("«{field}» must not be in the past."),
+    "too_far_ahead": N_("«{field}» must be at most {limit} years from now."),
+    "invalid_url": N_("«{field}» must be a web address that starts with https://."),
+    "not_a_number": N_("«{field}» must be a whole number."),
+    "below_registrations": N_(
+        "«{field}» must be at least {limit}: that many people have already registered."
+    ),
 }
 
 

@@ -502,6 +502,7 @@ class Event(Base):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_events_starts_at", "starts_at"),
+        Index("ix_events_case_id", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -515,7 +516,6 @@ class Event(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     location: Mapped[str] = mapped_column(Text, default="")
     meeting_url: Mapped[str | None] = mapped_column(Text)
-    rubrics: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # Public events are listed for everyone; private ones only for the organiser
     # and those registered (such as a consultation on a case).
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -526,6 +526,23 @@ class Event(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    rubrics: Mapped[list[EventRubric]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="EventRubric.rubric_key"
+    )
+
+
+class EventRubric(Base):
+    """Rubric tags of an event; a table rather than a JSON list so the list filters in SQL."""
+
+    __tablename__ = "event_rubrics"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    rubric_key: Mapped[str] = mapped_column(
+        ForeignKey("rubrics.key"), primary_key=True, index=True
+    )
 
 
 class EventRegistration(Base):

@@ -34,6 +34,22 @@ ROLE_TABLE: list[Row] = [
     Row("GET", "/config", PUBLIC),
     Row("GET", "/demo/users", PUBLIC),
     Row("POST", "/demo/sessions", PUBLIC),
+    # calendar: anyone signed in organises and registers; the service checks
+    # who organises an event (see tests/tabs/test_calendar.py).
+    Row("GET", "/events", SIGNED_IN),
+    Row("POST", "/events", SIGNED_IN),
+    Row("GET", "/events/{event_id}", SIGNED_IN),
+    Row("PATCH", "/events/{event_id}", SIGNED_IN),
+    Row("POST", "/events/{event_id}/cancel", SIGNED_IN),
+    Row("GET", "/events/{event_id}/ics", SIGNED_IN),
+    Row("PUT", "/events/{event_id}/registration", SIGNED_IN),
+    Row("DELETE", "/events/{event_id}/registration", SIGNED_IN),
+    Row("GET", "/events/{event_id}/registrations", SIGNED_IN),
+    Row("GET", "/calendar", SIGNED_IN),
+    Row("GET", "/calendar/options", SIGNED_IN),
+    Row("GET", "/calendar/feed", SIGNED_IN),
+    Row("POST", "/calendar/feed", SIGNED_IN),
+    Row("DELETE", "/calendar/feed", SIGNED_IN),
     # my cases: every user is a teacher; the workflow checks whose case it is
     # and who holds it (see tests/tabs/test_my_cases.py).
     Row("GET", "/cases", SIGNED_IN),

@@ -73,7 +73,6 @@ def upgrade() -> None:
     sa.Column('time_zone', sa.String(length=64), nullable=False),
     sa.Column('location', sa.Text(), nullable=False),
     sa.Column('meeting_url', sa.Text(), nullable=True),
-    sa.Column('rubrics', sa.JSON(), nullable=False),
     sa.Column('is_public', sa.Boolean(), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=True),
     sa.Column('organiser_id', sa.Integer(), nullable=False),
@@ -89,6 +88,17 @@ def upgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_events_organiser_id'), ['organiser_id'], unique=False)
         batch_op.create_index('ix_events_starts_at', ['starts_at'], unique=False)
+        batch_op.create_index('ix_events_case_id', ['case_id'], unique=False)
+
+    op.create_table('event_rubrics',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('rubric_key', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_rubrics_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['rubric_key'], ['rubrics.key'], name=op.f('fk_event_rubrics_rubric_key_rubrics')),
+    sa.PrimaryKeyConstraint('event_id', 'rubric_key', name=op.f('pk_event_rubrics'))
+    )
+    with op.batch_alter_table('event_rubrics', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_rubrics_rubric_key'), ['rubric_key'], unique=False)
 
     op.create_table('forum_topics',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -177,7 +187,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_forum_topics_section_last')
 
     op.drop_table('forum_topics')
+    with op.batch_alter_table('event_rubrics', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_rubrics_rubric_key'))
+
+    op.drop_table('event_rubrics')
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_case_id')
         batch_op.drop_index('ix_events_starts_at')
         batch_op.drop_index(batch_op.f('ix_events_organiser_id'))
 
