@@ -1,4 +1,4 @@
-"""No tab API response about an anonymous case tells a mentor or a moderator who the teacher is.
+"""No tab API response about an anonymous case reveals the teacher to a mentor or a moderator.
 
 One anonymous case walks its whole life through the tab API as the teacher,
 three mentors and a moderator: a decline, a moderator's assignment,
@@ -76,7 +76,7 @@ async def teacher_secrets(tabs: CaseTabs, teacher: TabUser) -> dict[str, str]:
 
 
 def check_responses(tabs: CaseTabs, readers: list[TabUser], secrets: dict[str, str]) -> int:
-    """Assert that no response to ``readers`` holds a secret or an identity key; count them."""
+    """Assert that no response to ``readers`` contains a secret or an identity key; count them."""
     reader_ids = {reader.id for reader in readers}
     checked = 0
     for user, request, text in tabs.responses:
@@ -92,7 +92,7 @@ def check_responses(tabs: CaseTabs, readers: list[TabUser], secrets: dict[str, s
 
 
 def check_chats(tabs: CaseTabs, readers: list[TabUser], secrets: dict[str, str]) -> int:
-    """Assert that no card or message the bot sent to ``readers`` holds a secret; count them."""
+    """Assert that no card or message the bot sent to ``readers`` contains a secret; count them."""
     checked = 0
     for reader in readers:
         for text in tabs.texts_to(reader):
