@@ -115,9 +115,10 @@ def pick_language(query_locale: str | None, accept_language: str, default_locale
 class TabPages:
     """Render the shell of each tab."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, static_dir: Path = STATIC_DIR) -> None:
         self.settings = settings
-        self._versions = StaticVersions(STATIC_DIR)
+        self.static_dir = static_dir
+        self._versions = StaticVersions(static_dir)
         self._environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
             autoescape=True,
@@ -129,7 +130,7 @@ class TabPages:
         english = language == "en"
         script_url = self._versions.url(BUNDLE_SCRIPT)
         if script_url is None and not self._bundle_missing_logged:
-            logger.error("front-end bundle missing path=%s", STATIC_DIR / BUNDLE_SCRIPT)
+            logger.error("front-end bundle missing path=%s", self.static_dir / BUNDLE_SCRIPT)
             self._bundle_missing_logged = True
         texts = {key: pair[english] for key, pair in _TEXTS.items()}
         return self._environment.get_template("shell.html").render(

@@ -1,32 +1,56 @@
-// Build the tabs bundle into ../static/build/ (app.js and app.css) with esbuild.
-// Usage: node build.mjs [--watch] [--dev]. The server adds a content hash to the
-// script and style URLs, so the file names stay fixed.
+// Build the tabs bundle into ../static/build/ with esbuild.
+// Usage: node build.mjs [--watch] [--dev].
+//
+// The entry is app.js; modules loaded with import() (chart.js, for example)
+// become chunks/<name>-<hash>.js. Each output file also gets .gz and .br
+// copies, which aiohttp's static files serve to browsers that accept them.
+// The server adds a content hash to the app.js URL, so its name stays fixed.
 import * as esbuild from "esbuild";
-import { fileURLToPath } from "node:url";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const outdir = path.join(here, "..", "static", "build");
 const watch = process.argv.includes("--watch");
 const dev = watch || process.argv.includes("--dev");
 
 const options = {
   entryPoints: { app: path.join(here, "src", "main.tsx") },
-  outdir: path.join(here, "..", "static", "build"),
+  outdir,
   bundle: true,
+  splitting: true,
   format: "esm",
+  chunkNames: "chunks/[name]-[hash]",
   // Teams desktop and mobile embed current Chromium and WebKit web views.
   target: ["chrome110", "edge110", "firefox115", "safari16"],
   minify: !dev,
   sourcemap: dev ? "inline" : false,
   legalComments: "linked",
+  metafile: true,
   logLevel: "info",
   define: { "process.env.NODE_ENV": JSON.stringify(dev ? "development" : "production") },
   jsx: "automatic",
 };
 
+async function compress(metafile) {
+  for (const file of Object.keys(metafile.outputs).filter((name) => name.endsWith(".js"))) {
+    const data = await readFile(file);
+    await writeFile(`${file}.gz`, gzipSync(data, { level: 9 }));
+    await writeFile(
+      `${file}.br`,
+      brotliCompressSync(data, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }),
+    );
+  }
+}
+
+// Old chunks would pile up, since their names change with their content.
+await rm(outdir, { recursive: true, force: true });
 if (watch) {
   const context = await esbuild.context(options);
   await context.watch();
 } else {
-  await esbuild.build(options);
+  const result = await esbuild.build(options);
+  if (!dev) await compress(result.metafile);
 }

@@ -4,12 +4,13 @@
 // - index.ts imports every catalog,
 // - every literal key passed to t("...") in src/ exists.
 // Prints each problem and exits with status 1 when there is any.
+// Usage: node scripts/check-i18n.mjs [front-end folder, by default this one]
 import * as esbuild from "esbuild";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), ".."));
 const catalogDir = path.join(root, "src", "i18n");
 const LOCALES = ["en", "ru"];
 const PLURAL_CATEGORIES = ["zero", "one", "two", "few", "many", "other"];

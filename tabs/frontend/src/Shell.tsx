@@ -1,9 +1,11 @@
-// Render the registered page for data-page, or a not-found page.
-import { useEffect } from "react";
+// Render the registered page for data-page, or a notice for a tab without one.
+import { Suspense, useEffect } from "react";
 import { useT } from "./i18n";
 import { PAGE_KEYS } from "./pages/keys";
 import { pages } from "./pages/registry";
 import { EmptyState } from "./ui/EmptyState";
+import { ErrorBoundary } from "./ui/ErrorBoundary";
+import { Loading } from "./ui/Loading";
 import { PageLayout } from "./ui/PageLayout";
 
 export function Shell({ page }: { page: string }) {
@@ -15,7 +17,16 @@ export function Shell({ page }: { page: string }) {
     if (page === "signin") window.location.replace("/tabs/my");
   }, [page]);
 
-  if (Page) return <Page />;
+  if (Page) {
+    // Suspense lets a registry entry be React.lazy(() => import(...)).
+    return (
+      <ErrorBoundary>
+        <Suspense fallback={<Loading fullPage />}>
+          <Page />
+        </Suspense>
+      </ErrorBoundary>
+    );
+  }
   const known = (PAGE_KEYS as readonly string[]).includes(page);
   return (
     <PageLayout title={known ? t(`nav.${page}`) : t("page.notFound.title")}>
