@@ -12,6 +12,7 @@ from teams_app.storage.db import Database
 from teams_app.workflow import Workflow
 from teams_app.workflow.events import Events
 from teams_app.workflow.tab_cases import TabCases
+from teams_app.workflow.profiles import Profiles
 from teams_app.workflow.views import Outcome
 from teams_app.workflow.web_sessions import WebSessions
 
@@ -24,6 +25,7 @@ class Services:
     web_sessions: WebSessions
     events: Events
     cases: TabCases
+    profiles: Profiles
 
 
 def build_services(database: Database, settings: Settings, workflow: Workflow) -> Services:
@@ -32,6 +34,7 @@ def build_services(database: Database, settings: Settings, workflow: Workflow) -
         web_sessions=WebSessions(database, settings),
         events=Events(database, settings),
         cases=TabCases(database, settings),
+        profiles=Profiles(database, settings),
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tabs.api import cases, events, me
+from tabs.api import cases, events, me, mentors
 from tabs.api.core import ApiRoutes, Endpoint
 
-AREAS: tuple[ApiRoutes, ...] = (me.routes, cases.routes, events.routes)
+AREAS: tuple[ApiRoutes, ...] = (me.routes, cases.routes, events.routes, mentors.routes)
 
 
 def all_endpoints() -> list[Endpoint]:

@@ -81,6 +81,26 @@ FIELD_LABELS: dict[str, str] = {
     "mentorId": N_("Mentor"),
     "answers": N_("Your answers"),
     "scope": N_("Which cases to show"),
+    # Fields of a mentor's profile, named as the API body names them.
+    "lastName": N_("Last name"),
+    "firstName": N_("First name"),
+    "patronymic": N_("Patronymic"),
+    "position": N_("Position"),
+    "university": N_("University"),
+    "institute": N_("Institute"),
+    "department": N_("Department"),
+    "areas": N_("Areas of advice"),
+    "interests": N_("Professional interests"),
+    "links": N_("Links to works or projects"),
+    "linkUrl": N_("Link address"),
+    "linkTitle": N_("Link title"),
+    "motto": N_("Professional motto"),
+    "publicContact": N_("Contact details shown on the profile"),
+    "awayUntil": N_("Away until"),
+    "maxOpenCases": N_("Open cases at most"),
+    "photo": N_("Photo"),
+    "rubric": N_("Rubric"),
+    "availability": N_("Availability"),
 }
 
 E = TypeVar("E", Privacy, Urgency)
@@ -254,6 +274,11 @@ _ERROR_MESSAGES = {
     "below_registrations": N_(
         "«{field}» must be at least {limit}: that many people have already registered."
     ),
+    # Fields of a mentor's profile.
+    "invalid_date": N_("«{field}» must be a date such as 2030-05-14."),
+    "away_too_long": N_("«{field}» must be at most {limit} days from today."),
+    "invalid_link": N_("«{field}» must be a web address that starts with http:// or https://."),
+    "invalid_character": N_("«{field}» must not contain line breaks or control characters."),
 }
 
 

@@ -181,6 +181,8 @@ class MentorProfile(Base):
     first_name: Mapped[str] = mapped_column(String(255), default="")
     patronymic: Mapped[str] = mapped_column(String(255), default="")
     position: Mapped[str] = mapped_column(String(255), default="")
+    # Place of work in one line, as the bot's cards show it. Profiles edited in
+    # the tabs keep it equal to "department, institute, university".
     workplace: Mapped[str] = mapped_column(Text, default="")
     interests: Mapped[str] = mapped_column(Text, default="")
     links: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -189,6 +191,10 @@ class MentorProfile(Base):
     away_until: Mapped[dt.date | None] = mapped_column(Date)
     # Contact details the mentor chose to show on the public profile.
     public_contact: Mapped[str] = mapped_column(Text, default="")
+    # Place of work in parts, as the profile form edits it.
+    university: Mapped[str] = mapped_column(String(255), default="")
+    institute: Mapped[str] = mapped_column(String(255), default="")
+    department: Mapped[str] = mapped_column(String(255), default="")
     # Square PNG or JPEG of at most 150x150 pixels, metadata stripped.
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)
     photo_content_type: Mapped[str | None] = mapped_column(String(32))

@@ -78,4 +78,15 @@ ROLE_TABLE: list[Row] = [
     Row("GET", "/mentoring/moderation/cases", MODERATORS),
     Row("GET", "/mentoring/moderation/mentors", MODERATORS),
     Row("POST", "/mentoring/moderation/cases/{case_id}/mentor", MODERATORS),
+    # mentors: anyone signed in reads profiles; a mentor edits their own
+    # profile and a moderator anyone's, which the service checks for
+    # /mentors/{mentor_id} (see tests/tabs/test_mentors.py).
+    Row("GET", "/mentors", SIGNED_IN),
+    Row("GET", "/mentors/me", MENTORS),
+    Row("PATCH", "/mentors/me", MENTORS),
+    Row("PUT", "/mentors/me/availability", MENTORS),
+    Row("GET", "/mentors/{mentor_id}", SIGNED_IN),
+    Row("PATCH", "/mentors/{mentor_id}", STAFF),
+    Row("POST", "/mentors/{mentor_id}/photo", STAFF),
+    Row("DELETE", "/mentors/{mentor_id}/photo", STAFF),
 ]

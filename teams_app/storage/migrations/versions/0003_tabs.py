@@ -154,6 +154,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('photo', sa.LargeBinary(), nullable=True))
         batch_op.add_column(sa.Column('photo_content_type', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('photo_updated_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('university', sa.String(length=255), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('institute', sa.String(length=255), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('department', sa.String(length=255), nullable=False, server_default=''))
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('time_zone', sa.String(length=64), nullable=False, server_default='Europe/Moscow'))
@@ -165,6 +168,9 @@ def downgrade() -> None:
         batch_op.drop_column('time_zone')
 
     with op.batch_alter_table('mentor_profiles', schema=None) as batch_op:
+        batch_op.drop_column('department')
+        batch_op.drop_column('institute')
+        batch_op.drop_column('university')
         batch_op.drop_column('photo_updated_at')
         batch_op.drop_column('photo_content_type')
         batch_op.drop_column('photo')
