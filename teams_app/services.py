@@ -10,6 +10,8 @@ from aiohttp import web
 from teams_app.settings import Settings
 from teams_app.storage.db import Database
 from teams_app.workflow import Workflow
+from teams_app.workflow.forum import Forum
+from teams_app.workflow.news import News
 from teams_app.workflow.events import Events
 from teams_app.workflow.tab_cases import TabCases
 from teams_app.workflow.profiles import Profiles
@@ -23,6 +25,8 @@ class Services:
 
     workflow: Workflow
     web_sessions: WebSessions
+    forum: Forum
+    news: News
     events: Events
     cases: TabCases
     profiles: Profiles
@@ -32,6 +36,8 @@ def build_services(database: Database, settings: Settings, workflow: Workflow) -
     return Services(
         workflow=workflow,
         web_sessions=WebSessions(database, settings),
+        forum=Forum(database, settings),
+        news=News(database, settings),
         events=Events(database, settings),
         cases=TabCases(database, settings),
         profiles=Profiles(database, settings),

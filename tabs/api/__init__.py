@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from tabs.api import cases, events, me, mentors
+from tabs.api import cases, events, forum, me, mentors, news
 from tabs.api.core import ApiRoutes, Endpoint
 
-AREAS: tuple[ApiRoutes, ...] = (me.routes, cases.routes, events.routes, mentors.routes)
+AREAS: tuple[ApiRoutes, ...] = (
+    me.routes,
+    cases.routes,
+    events.routes,
+    mentors.routes,
+    forum.routes,
+    news.routes,
+)
 
 
 def all_endpoints() -> list[Endpoint]:

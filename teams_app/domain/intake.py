@@ -101,6 +101,9 @@ FIELD_LABELS: dict[str, str] = {
     "photo": N_("Photo"),
     "rubric": N_("Rubric"),
     "availability": N_("Availability"),
+    # Fields of the forum and the news, named as the API body names them.
+    "body": N_("Text"),
+    "sectionKey": N_("Forum section"),
 }
 
 E = TypeVar("E", Privacy, Urgency)

@@ -20,6 +20,7 @@ from teams_app.domain.enums import (
 )
 from teams_app.storage import search
 from teams_app.storage.models import (
+    ForumSection,
     LibraryEntry,
     LibraryEntryRubric,
     MentorArea,
@@ -52,6 +53,8 @@ async def load_reference_data(session: AsyncSession) -> None:
         rubric.description_ru = item["description"]["ru"]
         rubric.description_en = item["description"]["en"]
         session.add(rubric)
+    await session.flush()
+    await _load_forum_sections(session)
 
     position = 0
     for group in _read(SEED_DIR / "questions.json"):
@@ -70,6 +73,38 @@ async def load_reference_data(session: AsyncSession) -> None:
             session.add(question)
             position += 1
     await session.flush()
+
+
+# The forum section for public cases; the other sections mirror the rubrics.
+WAY_OUT_SECTION = {
+    "key": "way_out",
+    "title_ru": "Что делать? Ищем выход вместе",
+    "title_en": "What to do? Looking for a way out together",
+    "description_ru": (
+        "Публичные кейсы: опишите ситуацию открыто и ищите решение вместе с коллегами."
+    ),
+    "description_en": (
+        "Public cases: describe a situation openly and look for a solution with colleagues."
+    ),
+}
+
+
+async def _load_forum_sections(session: AsyncSession) -> None:
+    """Insert or update the forum sections: «way_out» first, then ``rubric:<key>`` per rubric."""
+    way_out = await session.get(ForumSection, "way_out") or ForumSection(key="way_out")
+    for name, value in WAY_OUT_SECTION.items():
+        setattr(way_out, name, value)
+    way_out.position = 0
+    session.add(way_out)
+    for rubric in await session.scalars(select(Rubric).order_by(Rubric.position)):
+        key = f"rubric:{rubric.key}"
+        section = await session.get(ForumSection, key) or ForumSection(key=key)
+        section.rubric_key = rubric.key
+        section.position = rubric.position + 1
+        section.title_ru, section.title_en = rubric.title_ru, rubric.title_en
+        section.description_ru = rubric.description_ru
+        section.description_en = rubric.description_en
+        session.add(section)
 
 
 async def load_demo_data(session: AsyncSession) -> None:

@@ -34,6 +34,30 @@ ROLE_TABLE: list[Row] = [
     Row("GET", "/config", PUBLIC),
     Row("GET", "/demo/users", PUBLIC),
     Row("POST", "/demo/sessions", PUBLIC),
+    # forum: everyone signed in reads, opens topics, replies and edits their
+    # own posts (the service checks the author); moderators hide, lock and
+    # move (see tests/tabs/test_forum.py).
+    Row("GET", "/forum/sections", SIGNED_IN),
+    Row("GET", "/forum/sections/{section_key}/topics", SIGNED_IN),
+    Row("POST", "/forum/sections/{section_key}/topics", SIGNED_IN),
+    Row("GET", "/forum/topics/{topic_id}", SIGNED_IN),
+    Row("POST", "/forum/topics/{topic_id}/posts", SIGNED_IN),
+    Row("PUT", "/forum/posts/{post_id}", SIGNED_IN),
+    Row("POST", "/forum/posts/{post_id}/hide", MODERATORS),
+    Row("POST", "/forum/posts/{post_id}/unhide", MODERATORS),
+    Row("POST", "/forum/topics/{topic_id}/hide", MODERATORS),
+    Row("POST", "/forum/topics/{topic_id}/unhide", MODERATORS),
+    Row("POST", "/forum/topics/{topic_id}/lock", MODERATORS),
+    Row("POST", "/forum/topics/{topic_id}/unlock", MODERATORS),
+    Row("POST", "/forum/topics/{topic_id}/move", MODERATORS),
+    # news: everyone signed in reads; moderators publish, edit and unpublish
+    # (see tests/tabs/test_news.py).
+    Row("GET", "/news", SIGNED_IN),
+    Row("POST", "/news", MODERATORS),
+    Row("GET", "/news/{news_id}", SIGNED_IN),
+    Row("PUT", "/news/{news_id}", MODERATORS),
+    Row("POST", "/news/{news_id}/unpublish", MODERATORS),
+    Row("POST", "/news/{news_id}/publish", MODERATORS),
     # calendar: anyone signed in organises and registers; the service checks
     # who organises an event (see tests/tabs/test_calendar.py).
     Row("GET", "/events", SIGNED_IN),
