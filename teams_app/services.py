@@ -15,6 +15,7 @@ from teams_app.workflow.news import News
 from teams_app.workflow.events import Events
 from teams_app.workflow.tab_cases import TabCases
 from teams_app.workflow.profiles import Profiles
+from teams_app.workflow.stats import Stats
 from teams_app.workflow.views import Outcome
 from teams_app.workflow.web_sessions import WebSessions
 
@@ -30,6 +31,7 @@ class Services:
     events: Events
     cases: TabCases
     profiles: Profiles
+    stats: Stats
 
 
 def build_services(database: Database, settings: Settings, workflow: Workflow) -> Services:
@@ -41,6 +43,7 @@ def build_services(database: Database, settings: Settings, workflow: Workflow) -
         events=Events(database, settings),
         cases=TabCases(database, settings),
         profiles=Profiles(database, settings),
+        stats=Stats(database, settings),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tabs.api import cases, events, forum, me, mentors, news
+from tabs.api import stats
 from tabs.api.core import ApiRoutes, Endpoint
 
 AREAS: tuple[ApiRoutes, ...] = (
@@ -12,6 +13,7 @@ AREAS: tuple[ApiRoutes, ...] = (
     mentors.routes,
     forum.routes,
     news.routes,
+    stats.routes,
 )
 
 

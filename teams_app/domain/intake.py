@@ -104,6 +104,9 @@ FIELD_LABELS: dict[str, str] = {
     # Fields of the forum and the news, named as the API body names them.
     "body": N_("Text"),
     "sectionKey": N_("Forum section"),
+    # Period of the statistics tab, named as its query parameters.
+    "periodFrom": N_("Period from"),
+    "periodTo": N_("Period to"),
 }
 
 E = TypeVar("E", Privacy, Urgency)
@@ -282,6 +285,9 @@ _ERROR_MESSAGES = {
     "away_too_long": N_("«{field}» must be at most {limit} days from today."),
     "invalid_link": N_("«{field}» must be a web address that starts with http:// or https://."),
     "invalid_character": N_("«{field}» must not contain line breaks or control characters."),
+    # The period of the statistics.
+    "date_out_of_range": N_("«{field}» must be a date from 2000-01-01 to 2099-12-31."),
+    "period_too_long": N_("«{field}»: the period may be at most {limit} years long."),
 }
 
 

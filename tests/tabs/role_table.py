@@ -113,4 +113,9 @@ ROLE_TABLE: list[Row] = [
     Row("PATCH", "/mentors/{mentor_id}", STAFF),
     Row("POST", "/mentors/{mentor_id}/photo", STAFF),
     Row("DELETE", "/mentors/{mentor_id}/photo", STAFF),
+    # stats: moderators see the platform's figures and a mentor their own;
+    # the service rejects a mentor asking for the platform's tables (see
+    # tests/tabs/test_stats.py).
+    Row("GET", "/stats/overview", STAFF),
+    Row("GET", "/stats/{table}.csv", STAFF),
 ]
