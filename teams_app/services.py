@@ -12,6 +12,7 @@ from teams_app.storage.db import Database
 from teams_app.workflow import Workflow
 from teams_app.workflow.forum import Forum
 from teams_app.workflow.news import News
+from teams_app.workflow.library import Library
 from teams_app.workflow.events import Events
 from teams_app.workflow.tab_cases import TabCases
 from teams_app.workflow.profiles import Profiles
@@ -32,6 +33,7 @@ class Services:
     cases: TabCases
     profiles: Profiles
     stats: Stats
+    library: Library
 
 
 def build_services(database: Database, settings: Settings, workflow: Workflow) -> Services:
@@ -44,6 +46,7 @@ def build_services(database: Database, settings: Settings, workflow: Workflow) -
         cases=TabCases(database, settings),
         profiles=Profiles(database, settings),
         stats=Stats(database, settings),
+        library=Library(database, settings, workflow),
     )
 
 

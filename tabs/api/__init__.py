@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tabs.api import cases, events, forum, me, mentors, news
+from tabs.api import cases, events, forum, library, me, mentors, news
 from tabs.api import stats
 from tabs.api.core import ApiRoutes, Endpoint
 
@@ -13,6 +13,7 @@ AREAS: tuple[ApiRoutes, ...] = (
     mentors.routes,
     forum.routes,
     news.routes,
+    library.routes,
     stats.routes,
 )
 

@@ -104,6 +104,24 @@ FIELD_LABELS: dict[str, str] = {
     # Fields of the forum and the news, named as the API body names them.
     "body": N_("Text"),
     "sectionKey": N_("Forum section"),
+    # Fields of the library tab: search parameters, the material form and a
+    # moderator's edits of an entry, named as the API names them.
+    "q": N_("Search text"),
+    "type": N_("Entry type"),
+    "from": N_("Published from"),
+    "to": N_("Published until"),
+    "status": N_("Status"),
+    "sort": N_("Sort order"),
+    "summary": N_("Summary"),
+    "url": N_("Link"),
+    "materialType": N_("Material type"),
+    "language": N_("Language"),
+    "solutionId": N_("Solution"),
+    "materialId": N_("Material"),
+    "clarifications": N_("Clarifying questions"),
+    "clarificationQuestion": N_("Clarifying question"),
+    "clarificationAnswer": N_("Answer to a clarifying question"),
+    "solutions": N_("Solutions"),
     # Period of the statistics tab, named as its query parameters.
     "periodFrom": N_("Period from"),
     "periodTo": N_("Period to"),
@@ -285,6 +303,15 @@ _ERROR_MESSAGES = {
     "away_too_long": N_("«{field}» must be at most {limit} days from today."),
     "invalid_link": N_("«{field}» must be a web address that starts with http:// or https://."),
     "invalid_character": N_("«{field}» must not contain line breaks or control characters."),
+    # Library entries.
+    "duplicate_link": N_("«{field}»: a material with this link is already in the library."),
+    "personal_data": N_(
+        "«{field}» seems to contain personal data: a name, a school or organisation, "
+        "a place, an e-mail address, a phone number or an address. Replace it with a "
+        "placeholder such as [name]."
+    ),
+    "before_start": N_("«{field}» must not be earlier than the start date."),
+    "item_count": N_("«{field}» must list all {limit} items, in their order."),
     # The period of the statistics.
     "date_out_of_range": N_("«{field}» must be a date from 2000-01-01 to 2099-12-31."),
     "period_too_long": N_("«{field}»: the period may be at most {limit} years long."),

@@ -10,14 +10,26 @@ matches.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import (
+    Float,
+    Integer,
+    Subquery,
+    Text,
+    bindparam,
+    column,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teams_app.domain.enums import LibraryEntryKind
-from teams_app.search_text import query_stems, stems, tokens
+from teams_app.search_text import query_stems, stem, stems, tokens
 from teams_app.storage.models import LibraryEntry
 
 # A rubric shared with the query weighs as much as a strong text match.
@@ -75,38 +87,140 @@ async def remove_entry(session: AsyncSession, entry_id: int) -> None:
         )
 
 
-async def _text_scores(session: AsyncSession, query: str, limit: int) -> dict[int, float]:
-    """Score entries by text relevance, scaled to 0..1 within this result set."""
-    terms = query_stems(query)
-    if not terms:
-        return {}
+# Snowball's stop word lists as PostgreSQL 15 ships them (tsearch_data/russian.stop
+# and english.stop). Both engines drop these words from queries, so a word such
+# as «на» or "the" alone never makes an entry a match.
+STOP_WORDS = frozenset(
+    """
+    и в во не что он на я с со как а то все она так его но да ты к у же вы за бы
+    по только ее мне было вот от меня еще нет о из ему теперь когда даже ну вдруг
+    ли если уже или ни быть был него до вас нибудь опять уж вам ведь там потом
+    себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам
+    чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого
+    какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда
+    зачем всех никогда можно при наконец два об другой хоть после над больше тот
+    через эти нас про всего них какая много разве три эту моя впрочем хорошо свою
+    этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю
+    между
+    i me my myself we our ours ourselves you your yours yourself yourselves he him
+    his himself she her hers herself it its itself they them their theirs
+    themselves what which who whom this that these those am is are was were be
+    been being have has had having do does did doing a an the and but if or
+    because as until while of at by for with about against between into through
+    during before after above below to from up down in out on off over under again
+    further then once here there when where why how all any both each few more
+    most other some such no nor not only own same so than too very s t can will
+    just don should now
+    """.split()
+)
+# Coverage counts at most this many query words, so a whole case text used as
+# a query still gives an entry that shares five of its words a full score.
+COVERAGE_WORDS = 5
+# An entry is a text match when it contains at least this share of the
+# (capped) query words: 1 of 1 or 2 words, 2 of 3 or 4, 3 of 5 or more.
+MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """A significant word of a query: PostgreSQL stems ``word``, SQLite's index contains ``stem``."""
+
+    word: str
+    stem: str
+
+
+def query_words(query: str) -> list[QueryWord]:
+    """Return the distinct significant words of a query, stop words dropped, one per stem."""
+    words: dict[str, QueryWord] = {}
+    for word in tokens(query):
+        if word in STOP_WORDS:
+            continue
+        words.setdefault(stem(word), QueryWord(word, stem(word)))
+    return list(words.values())
+
+
+def required_matches(word_count: int) -> int:
+    """Return how many of ``word_count`` query words an entry must contain to match."""
+    return max(1, math.ceil(MIN_COVERAGE * min(word_count, COVERAGE_WORDS)))
+
+
+def coverage(matched: int, word_count: int) -> float:
+    """Return an absolute text score in 0..1: the share of query words found, capped."""
+    return min(1.0, matched / min(word_count, COVERAGE_WORDS))
+
+
+def text_hits(session: AsyncSession, words: Sequence[QueryWord]) -> Subquery:
+    """Build a subquery of entries containing any of ``words``.
+
+    Columns: ``entry_id``; ``matched``, how many of the words the entry
+    contains; ``rank``, the engine's relevance where lower is better (bm25 on
+    SQLite, minus ts_rank on PostgreSQL), comparable only within one query.
+    """
+    columns = (
+        column("entry_id", Integer),
+        column("rank", Float),
+        column("matched", Integer),
+    )
     if session.bind.dialect.name == "sqlite":
-        match = " OR ".join(f'"{term}"' for term in terms)
-        rows = await session.execute(
-            text(
-                "SELECT rowid, -bm25(library_fts) AS score FROM library_fts "
-                "WHERE library_fts MATCH :match ORDER BY score DESC LIMIT :limit"
-            ),
-            {"match": match, "limit": limit},
+        # The index contains space-separated stems, so a padded substring test
+        # tells whether one stem occurs in an entry.
+        statement = text(
+            "SELECT rowid AS entry_id, bm25(library_fts) AS rank, "
+            "(SELECT count(*) FROM json_each(:stems) "
+            " WHERE instr(' ' || library_fts.content || ' ', ' ' || json_each.value || ' ') > 0"
+            ") AS matched "
+            "FROM library_fts WHERE library_fts MATCH :match"
+        ).bindparams(
+            stems=json.dumps([word.stem for word in words], ensure_ascii=False),
+            match=" OR ".join(f'"{word.stem}"' for word in words),
         )
     else:
-        rows = await session.execute(
-            text(
-                "WITH q AS (SELECT to_tsquery('russian', :ru) || to_tsquery('english', :en) AS q) "
-                "SELECT entry_id, ts_rank(document, q.q) AS score FROM library_search, q "
-                "WHERE document @@ q.q ORDER BY score DESC LIMIT :limit"
-            ),
-            {
-                "ru": " | ".join(_pg_terms(query)),
-                "en": " | ".join(_pg_terms(query)),
-                "limit": limit,
-            },
+        # Each word is quoted, so to_tsquery applies the configuration's
+        # stemmer and no tsquery operator typed by a user takes effect.
+        quoted = [f"'{word.word}'" for word in words]
+        statement = text(
+            "WITH words AS ("
+            " SELECT to_tsquery('russian', word) || to_tsquery('english', word) AS q"
+            " FROM unnest(:words) AS word"
+            "), query AS (SELECT to_tsquery('russian', :any) || to_tsquery('english', :any) AS q) "
+            "SELECT s.entry_id AS entry_id, -ts_rank(s.document, query.q) AS rank, "
+            "(SELECT count(*) FROM words WHERE s.document @@ words.q) AS matched "
+            "FROM library_search AS s, query WHERE s.document @@ query.q"
+        ).bindparams(
+            bindparam("words", quoted, type_=ARRAY(Text)),
+            any=" | ".join(quoted),
         )
-    scores = {int(entry_id): float(score) for entry_id, score in rows}
-    top = max(scores.values(), default=0.0)
-    # NOTE: relative scaling gives the best text match 1.0 however weak it is,
-    # so with a small library an unrelated entry can head the first answer.
-    return {entry_id: score / top for entry_id, score in scores.items()} if top > 0 else {}
+    return statement.columns(*columns).subquery("text_hits")
+
+
+@dataclass(frozen=True)
+class _TextMatch:
+    score: float
+    rank: float
+
+
+async def _text_matches(
+    session: AsyncSession, query: str, limit: int
+) -> dict[int, _TextMatch]:
+    """Score the entries that match ``query`` by coverage, an absolute 0..1 scale.
+
+    A weak match keeps a low score whatever else the library contains, so with a
+    small library an unrelated entry no longer heads the first answer.
+    """
+    words = query_words(query)
+    if not words:
+        return {}
+    hits = text_hits(session, words)
+    rows = await session.execute(
+        select(hits.c.entry_id, hits.c.rank, hits.c.matched)
+        .where(hits.c.matched >= required_matches(len(words)))
+        .order_by(hits.c.rank, hits.c.entry_id)
+        .limit(limit)
+    )
+    return {
+        int(entry_id): _TextMatch(coverage(int(matched), len(words)), float(rank))
+        for entry_id, rank, matched in rows
+    }
 
 
 def _pg_terms(query: str) -> list[str]:
@@ -124,8 +238,8 @@ async def search_library(
     limit: int = 5,
     exclude_case_id: int | None = None,
 ) -> list[SearchHit]:
-    """Rank published entries by text relevance plus rubric overlap; best first."""
-    text_scores = await _text_scores(session, query, limit=200)
+    """Rank published entries by text coverage plus rubric overlap; best first."""
+    text_matches = await _text_matches(session, query, limit=200)
     rubric_scores: dict[int, float] = {}
     if rubrics:
         placeholders = ", ".join(f":r{i}" for i in range(len(rubrics)))
@@ -138,7 +252,7 @@ async def search_library(
         )
         rubric_scores = {int(entry_id): count / len(rubrics) for entry_id, count in rows}
 
-    candidate_ids = set(text_scores) | set(rubric_scores)
+    candidate_ids = set(text_matches) | set(rubric_scores)
     if not candidate_ids:
         return []
     placeholders = ", ".join(f":e{i}" for i in range(len(candidate_ids)))
@@ -155,13 +269,18 @@ async def search_library(
         text(f"SELECT id FROM library_entries WHERE {' AND '.join(conditions)}"), params
     )
     visible = {int(entry_id) for (entry_id,) in rows}
+    no_text = _TextMatch(0.0, math.inf)
     hits = [
         SearchHit(
             entry_id,
-            TEXT_WEIGHT * text_scores.get(entry_id, 0.0)
+            TEXT_WEIGHT * text_matches.get(entry_id, no_text).score
             + RUBRIC_WEIGHT * rubric_scores.get(entry_id, 0.0),
         )
         for entry_id in visible
     ]
-    hits.sort(key=lambda hit: (-hit.score, hit.entry_id))
+    # Equal scores fall back to the engine's text rank.
+    hits.sort(
+        key=lambda hit: (-hit.score, text_matches.get(hit.entry_id, no_text).rank, hit.entry_id)
+    )
     return hits[:limit]
+

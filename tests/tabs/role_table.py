@@ -113,6 +113,21 @@ ROLE_TABLE: list[Row] = [
     Row("PATCH", "/mentors/{mentor_id}", STAFF),
     Row("POST", "/mentors/{mentor_id}/photo", STAFF),
     Row("DELETE", "/mentors/{mentor_id}/photo", STAFF),
+    # library: everyone signed in searches and reads published entries;
+    # mentors and moderators add materials, mentors attach them to their own
+    # solutions, moderators edit, publish and unpublish (see
+    # tests/tabs/test_library.py).
+    Row("GET", "/library/filters", SIGNED_IN),
+    Row("GET", "/library/entries", SIGNED_IN),
+    Row("POST", "/library/entries", STAFF),
+    Row("GET", "/library/entries/{entry_id}", SIGNED_IN),
+    Row("PATCH", "/library/entries/{entry_id}", MODERATORS),
+    Row("POST", "/library/entries/{entry_id}/publish", MODERATORS),
+    Row("POST", "/library/entries/{entry_id}/unpublish", MODERATORS),
+    Row("GET", "/library/moderation", MODERATORS),
+    Row("GET", "/library/solutions", MENTORS),
+    Row("POST", "/library/solutions/{solution_id}/materials", MENTORS),
+    Row("DELETE", "/library/solutions/{solution_id}/materials/{entry_id}", MENTORS),
     # stats: moderators see the platform's figures and a mentor their own;
     # the service rejects a mentor asking for the platform's tables (see
     # tests/tabs/test_stats.py).
