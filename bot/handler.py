@@ -16,6 +16,7 @@ from bot.adapter_fixes import card_invoke_response, message_invoke_response, sta
 from bot.cards.common import Card
 from bot.cards.render import render_card
 from bot.cards.welcome import build_welcome_card
+from bot.compose import COMPOSE_QUERY, answer_compose_query, is_compose_extension
 from bot.dispatch import ActionContext, ActionResult, command_for, run_action
 from bot.notifier import Notifier, card_activity
 from teams_app.domain.errors import DomainError
@@ -73,7 +74,9 @@ class MentoringBot(TeamsActivityHandler):
 
         name = (sender.name or "").strip()
         email = None
-        if not name:
+        # Teams waits five seconds for the response to a message extension
+        # invoke, so its sender is not looked up through the connector.
+        if not name and not is_compose_extension(activity):
             # installationUpdate and conversationUpdate carry no name. Without
             # the lookup, a user created by them stays nameless, which shows
             # as a mentor without a name on the teacher's candidates card.
@@ -176,6 +179,9 @@ class MentoringBot(TeamsActivityHandler):
     # ---------------------------------------------------------- card actions
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        if turn_context.activity.name == COMPOSE_QUERY:
+            # The SDK's handler would serialise the body twice, as for card actions.
+            return await answer_compose_query(self.workflow, turn_context.activity)
         if turn_context.activity.name != ADAPTIVE_CARD_ACTION:
             return await super().on_invoke_activity(turn_context)
         context = self._context(turn_context)

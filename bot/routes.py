@@ -22,6 +22,7 @@ from bot.adapter_fixes import (
     message_invoke_response,
     speed_up_retry_policy,
 )
+from bot.compose import is_compose_extension, search_failed_response
 from bot.dispatch import GENERIC_FAILURE
 from bot.handler import MentoringBot, actor_of
 from bot.notifier import Notifier
@@ -138,6 +139,11 @@ async def _on_turn_error(turn_context: TurnContext, error: Exception) -> None:
     if activity.type == ActivityTypes.event and activity.name == PROACTIVE_EVENT:
         # A proactive turn has no user waiting for a reply, and the notifier
         # logs its failures.
+        return
+    if is_compose_extension(activity):
+        # Teams shows the text of a message result in the compose box.
+        failure = search_failed_response(activity.locale)
+        await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response, value=failure))
         return
     actor = actor_of(turn_context)
     text = translator_for(actor.locale if actor else activity.locale)(GENERIC_FAILURE)

@@ -14,6 +14,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     Float,
@@ -22,13 +23,14 @@ from sqlalchemy import (
     Text,
     bindparam,
     column,
+    func,
     select,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from teams_app.domain.enums import LibraryEntryKind
+from teams_app.domain.enums import LibraryEntryKind, LibraryEntryStatus
 from teams_app.search_text import query_stems, stem, stems, tokens
 from teams_app.storage.models import LibraryEntry
 
@@ -284,3 +286,33 @@ async def search_library(
     )
     return hits[:limit]
 
+
+async def published_page(
+    session: AsyncSession, query: str, *, offset: int, limit: int
+) -> list[LibraryEntry]:
+    """Load one page of published entries in a single SQL statement.
+
+    Entries match ``query`` and come in the order of the library tab's
+    relevance sort: most query words first, then the engine's text rank, then
+    newest. A query without words lists every published entry, newest first.
+    Stop words alone ("на", "the") match no entry.
+    """
+    if offset < 0 or limit < 1:
+        raise ValueError(
+            f"invalid page: offset must be >= 0 and limit >= 1, got {offset=} and {limit=}"
+        )
+    words = query_words(query)
+    if not words and tokens(query):
+        return []
+
+    statement = select(LibraryEntry).where(LibraryEntry.status == LibraryEntryStatus.PUBLISHED)
+    order: list[Any] = []
+    if words:
+        hits = text_hits(session, words)
+        statement = statement.join(hits, hits.c.entry_id == LibraryEntry.id).where(
+            hits.c.matched >= required_matches(len(words))
+        )
+        order = [hits.c.matched.desc(), hits.c.rank]
+    shown_at = func.coalesce(LibraryEntry.published_at, LibraryEntry.created_at)
+    order += [shown_at.desc(), LibraryEntry.id.desc()]
+    return list(await session.scalars(statement.order_by(*order).offset(offset).limit(limit)))

@@ -1110,6 +1110,7 @@ class Workflow:
                 rubrics=tuple(entry.rubrics or ()),
                 body=dict(entry.body or {}),
                 source_case_number=number,
+                material_type=entry.material_type,
             )
 
     async def library_hits(self, case_id: int) -> list[LibraryHitView]:
@@ -1149,6 +1150,33 @@ class Workflow:
                     )
                 )
             return views
+
+    async def search_library_page(
+        self, query: str, *, offset: int = 0, limit: int = 25
+    ) -> list[LibraryEntryView]:
+        """Return one page of published entries: best match first, or newest first for no words.
+
+        One SQL statement finds and loads the page. The views leave
+        ``source_case_number`` empty.
+        """
+        async with self.db.transaction() as session:
+            entries = await search.published_page(session, query, offset=offset, limit=limit)
+            return [
+                LibraryEntryView(
+                    id=entry.id,
+                    kind=entry.kind,
+                    status=entry.status,
+                    title=entry.title,
+                    summary=entry.summary,
+                    url=entry.url,
+                    language=entry.language,
+                    rubrics=tuple(entry.rubrics or ()),
+                    body=dict(entry.body or {}),
+                    source_case_number=None,
+                    material_type=entry.material_type,
+                )
+                for entry in entries
+            ]
 
     async def published_materials(self, rubrics: Sequence[str], limit: int = 20) -> list[LibraryHitView]:
         """Return published type 2 materials sharing a rubric, for attaching to a solution."""

@@ -15,6 +15,7 @@ from teams_app.domain.enums import (
     CaseStatus,
     LibraryEntryKind,
     LibraryEntryStatus,
+    MaterialType,
     Privacy,
     Role,
     Urgency,
@@ -216,6 +217,8 @@ class LibraryEntryView:
     rubrics: tuple[str, ...]
     body: dict[str, object]
     source_case_number: str | None
+    # Set for a type 2 material only.
+    material_type: MaterialType | None = None
 
 
 @dataclass(frozen=True)
