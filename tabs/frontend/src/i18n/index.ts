@@ -1,9 +1,10 @@
 // All message catalogs, merged. Each area keeps its texts in its own file
 // exporting {en, ru} with the same keys; `npm run check` compares them.
 import common from "./common";
+import forum from "./forum";
 import news from "./news";
 
-export const catalogs = { common, news };
+export const catalogs = { common, news, forum };
 
 export type Locale = "en" | "ru";
 export const LOCALES: readonly Locale[] = ["ru", "en"];

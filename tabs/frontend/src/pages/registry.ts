@@ -1,8 +1,10 @@
 // Page key (the <key> of /tabs/<key>) -> the component the shell renders.
 // Each area adds one line here for its folder src/pages/<area>/.
 import type { ComponentType } from "react";
+import { ForumPage } from "./forum/ForumPage";
 import { NewsPage } from "./news/NewsPage";
 
 export const pages: Record<string, ComponentType> = {
+  forum: ForumPage,
   news: NewsPage,
 };

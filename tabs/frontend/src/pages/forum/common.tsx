@@ -1,0 +1,130 @@
+// Pieces the forum's views share: the breadcrumb trail, the styles of a
+// list row, the character counter and the "hidden" and "locked" badges.
+import {
+  Badge,
+  Breadcrumb,
+  BreadcrumbButton,
+  BreadcrumbDivider,
+  BreadcrumbItem,
+  Caption1,
+  makeStyles,
+  shorthands,
+  tokens,
+} from "@fluentui/react-components";
+import { EyeOffRegular, LockClosedRegular } from "@fluentui/react-icons";
+import { Fragment } from "react";
+import { useFormat } from "../../format";
+import { useT } from "../../i18n";
+
+export const useForumStyles = makeStyles({
+  stack: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
+  list: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    listStyleType: "none",
+    margin: 0,
+    padding: 0,
+  },
+  card: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalXS,
+    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    minWidth: 0,
+  },
+  hiddenCard: {
+    ...shorthands.borderStyle("dashed"),
+    backgroundColor: tokens.colorNeutralBackground2,
+  },
+  cardTitle: {
+    margin: 0,
+    fontSize: tokens.fontSizeBase400,
+    fontWeight: tokens.fontWeightSemibold,
+    lineHeight: tokens.lineHeightBase400,
+    overflowWrap: "anywhere",
+  },
+  meta: {
+    display: "flex",
+    flexWrap: "wrap",
+    alignItems: "center",
+    columnGap: tokens.spacingHorizontalM,
+    rowGap: tokens.spacingVerticalXXS,
+    color: tokens.colorNeutralForeground2,
+    overflowWrap: "anywhere",
+  },
+  heading: { margin: 0, overflowWrap: "anywhere" },
+  toolbar: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
+  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, maxWidth: "48em" },
+  fieldGroup: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
+  replySection: { marginTop: tokens.spacingVerticalL },
+  counter: { color: tokens.colorNeutralForeground2 },
+  counterOver: { color: tokens.colorPaletteRedForeground1 },
+});
+
+export interface Crumb {
+  label: string;
+  /** The hash route; the last crumb, the current view, has none. */
+  href?: string;
+}
+
+/** The path from the sections to the current view. */
+export function Crumbs({ items }: { items: Crumb[] }) {
+  const t = useT();
+  return (
+    <Breadcrumb aria-label={t("forum.breadcrumb")} size="medium">
+      {items.map((item, index) => (
+        <Fragment key={`${index}-${item.label}`}>
+          {index > 0 ? <BreadcrumbDivider /> : null}
+          <BreadcrumbItem>
+            <BreadcrumbButton
+              href={item.href}
+              current={item.href === undefined}
+              style={{ maxWidth: "100%", whiteSpace: "normal", textAlign: "start", height: "auto" }}
+            >
+              {item.label}
+            </BreadcrumbButton>
+          </BreadcrumbItem>
+        </Fragment>
+      ))}
+    </Breadcrumb>
+  );
+}
+
+/** "123 / 10 000 characters", red past the limit. */
+export function CharacterCount({ length, limit, id }: { length: number; limit: number; id?: string }) {
+  const t = useT();
+  const format = useFormat();
+  const styles = useForumStyles();
+  return (
+    <Caption1 id={id} className={length > limit ? styles.counterOver : styles.counter}>
+      {t("forum.characters", { length: format.number(length), limit: format.number(limit) })}
+    </Caption1>
+  );
+}
+
+export function HiddenBadge() {
+  const t = useT();
+  return (
+    <Badge appearance="tint" color="warning" icon={<EyeOffRegular />}>
+      {t("forum.hiddenBadge")}
+    </Badge>
+  );
+}
+
+export function LockedBadge() {
+  const t = useT();
+  return (
+    <Badge appearance="tint" color="informative" icon={<LockClosedRegular />}>
+      {t("forum.lockedBadge")}
+    </Badge>
+  );
+}
+
+/** Count characters as the server does: code points after NFC normalisation. */
+export function textLength(text: string): number {
+  return Array.from(text.trim().normalize("NFC")).length;
+}
