@@ -18,7 +18,7 @@ from teams_app.domain.enums import LibraryEntryKind, LibraryEntryStatus, Materia
 from teams_app.domain.errors import FieldError, ValidationFailed
 from teams_app.i18n import SUPPORTED_LANGUAGES
 from teams_app.services import OUTCOME_SCHEDULER_KEY
-from teams_app.workflow.library import (
+from teams_app.workflow.library_views import (
     DEFAULT_PAGE_SIZE,
     MATERIAL_SUMMARY_LIMIT,
     MATERIAL_TITLE_LIMIT,

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teams_app.domain.enums import LibraryEntryKind, LibraryEntryStatus
-from teams_app.search_text import query_stems, stem, stems, tokens
+from teams_app.search_text import stem, stems, tokens
 from teams_app.storage.models import LibraryEntry
 
 # A rubric shared with the query weighs as much as a strong text match.
