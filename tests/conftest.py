@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -78,15 +79,25 @@ def postgres_url() -> Iterator[str]:
     asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per test session; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "mentoring.db"
+    upgrade_to_head(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if ENGINE == "postgresql":
         url = request.getfixturevalue("postgres_url")
         asyncio.run(_truncate_postgres(url))
         return url
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mentoring.db'}"
-    upgrade_to_head(url)
-    return url
+    template = request.getfixturevalue("sqlite_template")
+    path = tmp_path / "mentoring.db"
+    # The migration closed its connections, so the WAL is checkpointed into the file.
+    shutil.copyfile(template, path)
+    return f"sqlite+aiosqlite:///{path}"
 
 
 async def _truncate_postgres(url: str) -> None:
