@@ -139,7 +139,7 @@ class TabPages:
             title=f"{_TITLES[page][english]} · {_APP_NAME[english]}",
             script_url=script_url,
             style_url=self._versions.url(SHELL_STYLE),
-            # Origins of local Teams stand-ins allowed to frame the tabs; the
+            # Origins of local Teams stand-ins allowed to frame the tabs. The
             # page lets teams-js accept their messages too.
             host_origins=json.dumps(list(self.settings.extra_frame_ancestors)),
             texts=texts,

@@ -6,7 +6,7 @@
 // copies, which aiohttp's static files serve to browsers that accept them.
 // The server adds a content hash to the app.js URL, so its name stays fixed.
 import * as esbuild from "esbuild";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
@@ -45,12 +45,28 @@ async function compress(metafile) {
   }
 }
 
-// Old chunks would pile up, since their names change with their content.
-await rm(outdir, { recursive: true, force: true });
 if (watch) {
+  await rm(outdir, { recursive: true, force: true });
   const context = await esbuild.context(options);
   await context.watch();
 } else {
-  const result = await esbuild.build(options);
-  if (!dev) await compress(result.metafile);
+  // Build into a fresh folder and swap it in, so a failed build keeps the
+  // last bundle, the server never serves a half-written one, and old chunks
+  // (their names change with their content) do not pile up.
+  // node_modules is git-ignored and on the same file system, so rename() works.
+  const staging = path.join(here, "node_modules", `.build-new-${process.pid}`);
+  const previous = path.join(here, "node_modules", `.build-old-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  try {
+    const result = await esbuild.build({ ...options, outdir: staging });
+    if (!dev) await compress(result.metafile);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  await rename(outdir, previous).catch((error) => {
+    if (error.code !== "ENOENT") throw error;
+  });
+  await rename(staging, outdir);
+  await rm(previous, { recursive: true, force: true });
 }

@@ -85,7 +85,12 @@ export function demoTokenSource(): TokenSource | null {
 
 let msalInstance: Promise<PublicClientApplication> | null = null;
 
-/** Create MSAL once per page and finish a sign-in redirect if one is returning. */
+/**
+ * Create MSAL once per page and finish a sign-in redirect if one is returning.
+ *
+ * NOTE: the tests cover the demo sign-in only. This redirect flow needs a
+ * real Entra app registration and has not run against one.
+ */
 export function msalClient(config: ClientConfig): Promise<PublicClientApplication> {
   if (!msalInstance) {
     msalInstance = (async () => {

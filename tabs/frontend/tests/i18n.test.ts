@@ -13,7 +13,7 @@ test("translate returns the key of a missing text", () => {
 });
 
 test("translate picks the plural form of the language", () => {
-  // Plural groups are "<key>.<category>" keys; try them on a copy of the catalogs.
+  // Plural groups are "<key>.<category>" keys. This adds one to the merged catalogs.
   Object.assign(messages.en, { "test.cases.one": "{count} case", "test.cases.other": "{count} cases" });
   Object.assign(messages.ru, {
     "test.cases.one": "{count} кейс",

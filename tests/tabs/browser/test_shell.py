@@ -96,6 +96,30 @@ async def test_demo_sign_in_opens_page(tab_server: TabServer, tab_browser: TabBr
     await expect(tab.frame.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
 
 
+async def test_rejected_demo_session_returns_to_signin(
+    tab_server: TabServer, tab_browser: TabBrowser
+) -> None:
+    users = await tab_server.demo_users()
+    tab = await tab_browser.open_tab(tab_server.url("/tabs/news", locale="en"))
+    await tab.frame.get_by_role("button", name=users[0]["displayName"]).click()
+    await expect(tab.frame.get_by_role("heading", level=1, name="News")).to_be_visible()
+
+    # A token the server no longer accepts, as after a restart with a fresh database.
+    await tab.frame.evaluate(
+        """() => {
+            const stored = JSON.parse(sessionStorage.getItem("mentoring.demoSession"));
+            stored.token = "revoked-" + stored.token;
+            sessionStorage.setItem("mentoring.demoSession", JSON.stringify(stored));
+        }"""
+    )
+    await tab.page.reload()
+    await expect(tab.frame.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    await save_screenshot(tab.page, "demo-session-rejected")
+
+    await expect(tab.frame.get_by_text("Your session has ended. Please sign in again.")).to_be_visible()
+    assert await tab.frame.evaluate("sessionStorage.getItem('mentoring.demoSession')") is None
+
+
 async def test_header_switchers_change_language_and_theme(
     tab_server: TabServer, tab_browser: TabBrowser
 ) -> None:
@@ -122,6 +146,17 @@ async def test_theme_follows_system_outside_teams(
 
     await expect(tab.frame.locator("html")).to_have_attribute("data-theme", expected)
     assert await page_background(tab.frame) == PAGE_BACKGROUNDS[expected]
+
+
+async def test_forced_colors_select_contrast_theme(
+    tab_server: TabServer, tab_browser: TabBrowser
+) -> None:
+    page, _ = await tab_browser.new_page()
+    await page.emulate_media(forced_colors="active")
+    await page.goto(tab_server.url("/tabs/news"))
+    await page.get_by_role("heading", level=1).wait_for()
+
+    await expect(page.locator("html")).to_have_attribute("data-theme", "contrast")
 
 
 async def test_theme_query_overrides_system(tab_server: TabServer, tab_browser: TabBrowser) -> None:
