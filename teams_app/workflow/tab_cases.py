@@ -150,7 +150,7 @@ class CaseSummary:
     waiting_for: WaitingFor
     # True when the case waits for the viewer of the list.
     waiting_on_viewer: bool
-    # The mentor holding the case (offered or accepted), if any.
+    # The mentor holding the case (offered or accepted), in the teacher's list only.
     mentor_name: str | None
 
 
@@ -354,10 +354,6 @@ class TabCases:
                 .offset(offset)
                 .limit(limit)
             )
-            own_name = mentor_name(
-                await session.get(MentorProfile, actor.user_id),
-                await _user(session, actor.user_id),
-            )
             items = []
             for case, revision, assignment in rows:
                 holds = assignment.status in HOLDING_ASSIGNMENT_STATUSES
@@ -369,7 +365,8 @@ class TabCases:
                     revision,
                     waiting,
                     waiting_on(actor, "mentor", waiting, holds_case=holds),
-                    own_name if holds else None,
+                    # The mentor's own list does not repeat their name.
+                    None,
                 )
                 items.append(
                     AssignmentSummary(

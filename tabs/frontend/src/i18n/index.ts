@@ -2,9 +2,10 @@
 // exporting {en, ru} with the same keys; `npm run check` compares them.
 import common from "./common";
 import forum from "./forum";
+import my from "./my";
 import news from "./news";
 
-export const catalogs = { common, news, forum };
+export const catalogs = { common, news, forum, my };
 
 export type Locale = "en" | "ru";
 export const LOCALES: readonly Locale[] = ["ru", "en"];

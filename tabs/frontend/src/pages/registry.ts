@@ -2,9 +2,11 @@
 // Each area adds one line here for its folder src/pages/<area>/.
 import type { ComponentType } from "react";
 import { ForumPage } from "./forum/ForumPage";
+import { MyPage } from "./my/MyPage";
 import { NewsPage } from "./news/NewsPage";
 
 export const pages: Record<string, ComponentType> = {
   forum: ForumPage,
+  my: MyPage,
   news: NewsPage,
 };

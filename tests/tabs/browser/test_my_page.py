@@ -1,0 +1,267 @@
+"""The "My cases" tab in Chromium: a teacher answers questions, a mentor accepts an offer.
+
+Cases are brought to the point of the test through the workflow on the
+tab server's database; the step under test is then done in the page,
+inside the stand-in Teams host. The bot's notifications go to a fake Bot
+Connector on loopback. Each test saves screenshots in Russian and English,
+light and dark, and runs axe-core on every state it shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import expect
+from sqlalchemy import select
+
+from teams_app.domain.enums import AssignmentStatus, CaseStatus
+from teams_app.storage.db import Database
+from teams_app.storage.models import Assignment, Case, QuestionRound, User
+from teams_app.workflow import Workflow
+from teams_app.workflow.views import Actor
+from tests.bot.fake_connector import FakeConnector
+from tests.factories import CASE_FORM, make_mentor, make_user
+from tests.tabs.browser.conftest import OpenInTeams
+from tests.tabs.browser.harness import (
+    BROWSER_MARKS,
+    PAGE_BACKGROUNDS,
+    TabServer,
+    check_accessibility,
+    horizontal_overflow,
+    page_background,
+    save_screenshot,
+)
+
+pytestmark = BROWSER_MARKS
+
+AREA = "class_management"
+QUESTIONS = ("Сколько детей в классе?", "Что уже помогало?")
+LOCALES = {"ru": "ru-RU", "en": "en-US"}
+TEXTS = {
+    "ru": {
+        "case": "Кейс {number}",
+        "waiting_answers": "Ждёт ваших ответов на вопросы наставника",
+        "send": "Отправить ответы",
+        "too_long": "не длиннее 1\u00a0000 символов",
+        "redefine": "Хотите переформулировать кейс?",
+        "keep": "Нет, оставить эту версию",
+        "accept": "Принять",
+        "open_offer": "Открыть, чтобы прочитать или отказаться",
+        "ask": "Задайте учителю вопросы",
+        "waiting_work": "Ждёт ваших вопросов или возможного решения",
+        "offers": "Предложения, которые ждут вашего ответа",
+    },
+    "en": {
+        "case": "Case {number}",
+        "waiting_answers": "Waiting for you to answer the mentor's questions",
+        "send": "Send the answers",
+        "too_long": "at most 1,000 characters",
+        "redefine": "Do you want to redefine the case?",
+        "keep": "No, keep this version",
+        "accept": "Accept",
+        "open_offer": "Open to read or decline",
+        "ask": "Ask the teacher questions",
+        "waiting_work": "Waiting for you to ask questions or write a possible solution",
+        "offers": "Offers waiting for your answer",
+    },
+}
+COMBINATIONS = [("ru", "default"), ("ru", "dark"), ("en", "default"), ("en", "dark")]
+
+
+@pytest_asyncio.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    fake = FakeConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest_asyncio.fixture
+async def server_workflow(tab_server: TabServer) -> AsyncIterator[Workflow]:
+    """The workflow on the tab server's database, to prepare cases the page then acts on."""
+    database = Database(tab_server.settings.database_url)
+    yield Workflow(database, tab_server.settings)
+    await database.dispose()
+
+
+async def people(
+    workflow: Workflow, connector: FakeConnector, language: str
+) -> tuple[Actor, Actor]:
+    locale = LOCALES[language]
+    teacher = await make_user(
+        workflow, "Вера Учителева", locale=locale, service_url=connector.service_url
+    )
+    mentor = await make_mentor(
+        workflow, "Наталья Орлова", (AREA,), locale=locale, service_url=connector.service_url
+    )
+    return teacher, mentor
+
+
+async def offered_case(workflow: Workflow, teacher: Actor, mentor: Actor) -> tuple[int, str]:
+    outcome = await workflow.submit_case(teacher, {**CASE_FORM, "privacy": "anonymous"})
+    assert outcome.case_id is not None
+    await workflow.find_mentor(teacher, outcome.case_id)
+    await workflow.pick_mentor(teacher, outcome.case_id, mentor.user_id)
+    async with workflow.db.transaction() as session:
+        number = await session.scalar(select(Case.number).where(Case.id == outcome.case_id))
+    assert number is not None
+    return outcome.case_id, number
+
+
+async def case_status(workflow: Workflow, case_id: int) -> CaseStatus:
+    async with workflow.db.transaction() as session:
+        status = await session.scalar(select(Case.status).where(Case.id == case_id))
+    assert status is not None
+    return status
+
+
+@pytest.mark.parametrize(("language", "theme"), COMBINATIONS)
+async def test_teacher_answers_questions(
+    open_in_teams: OpenInTeams,
+    server_workflow: Workflow,
+    connector: FakeConnector,
+    language: str,
+    theme: str,
+) -> None:
+    texts = TEXTS[language]
+    teacher, mentor = await people(server_workflow, connector, language)
+    case_id, number = await offered_case(server_workflow, teacher, mentor)
+    assignment_id = await _assignment_of(server_workflow, case_id)
+    await server_workflow.accept(mentor, assignment_id)
+    await server_workflow.ask_questions(mentor, case_id, [], list(QUESTIONS))
+    name = f"my-teacher-{language}-{theme}"
+
+    # The list names the case and what it waits for.
+    tab = await open_in_teams("my", user_id=teacher.user_id, theme=theme, locale=LOCALES[language])
+    frame = tab.frame
+    case_link = frame.get_by_role("link", name=texts["case"].format(number=number))
+    await expect(case_link).to_be_visible()
+    await expect(frame.get_by_text(texts["waiting_answers"])).to_be_visible()
+    await save_screenshot(tab.page, f"{name}-list")
+    assert await page_background(frame) == PAGE_BACKGROUNDS[theme]
+    await check_accessibility(frame)
+
+    # The case page shows the round; a too long answer is rejected and kept.
+    await case_link.click()
+    heading = frame.get_by_role("heading", level=1, name=texts["case"].format(number=number))
+    await expect(heading).to_be_visible()
+    first = frame.get_by_role("textbox", name=re.compile(QUESTIONS[0]))
+    second = frame.get_by_role("textbox", name=re.compile(QUESTIONS[1]))
+    await save_screenshot(tab.page, f"{name}-case")
+    await check_accessibility(frame)
+
+    long_answer = "д" * 1001
+    await first.fill(long_answer)
+    await second.fill("Помогала игра в начале урока.")
+    await frame.get_by_role("button", name=texts["send"]).click()
+    await expect(frame.get_by_text(re.compile(texts["too_long"])).first).to_be_visible()
+    await save_screenshot(tab.page, f"{name}-invalid")
+    assert await first.input_value() == long_answer
+    assert await second.input_value() == "Помогала игра в начале урока."
+    assert await case_status(server_workflow, case_id) == CaseStatus.AWAITING_ANSWERS
+    await check_accessibility(frame)
+
+    # A valid answer moves the case on to the choice of keeping or redefining it.
+    await first.fill("В классе 28 детей.")
+    await frame.get_by_role("button", name=texts["send"]).click()
+    await expect(frame.get_by_role("heading", name=texts["redefine"])).to_be_visible()
+    await save_screenshot(tab.page, f"{name}-answered")
+    await check_accessibility(frame)
+    assert await case_status(server_workflow, case_id) == CaseStatus.AWAITING_DECISION
+    answers = await _answers_of(server_workflow, case_id)
+    assert answers == ["В классе 28 детей.", "Помогала игра в начале урока."]
+
+    await frame.get_by_role("button", name=texts["keep"]).click()
+    await expect(frame.get_by_role("heading", name=texts["redefine"])).to_be_hidden()
+    assert await case_status(server_workflow, case_id) == CaseStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize(("language", "theme"), [("ru", "default"), ("en", "dark")])
+async def test_mentor_accepts_offer(
+    open_in_teams: OpenInTeams,
+    server_workflow: Workflow,
+    connector: FakeConnector,
+    language: str,
+    theme: str,
+) -> None:
+    texts = TEXTS[language]
+    teacher, mentor = await people(server_workflow, connector, language)
+    case_id, number = await offered_case(server_workflow, teacher, mentor)
+    name = f"my-mentor-{language}-{theme}"
+
+    tab = await open_in_teams("my", user_id=mentor.user_id, theme=theme, locale=LOCALES[language])
+    frame = tab.frame
+    await expect(frame.get_by_role("heading", name=texts["offers"])).to_be_visible()
+    await expect(frame.get_by_role("link", name=texts["case"].format(number=number))).to_be_visible()
+    await save_screenshot(tab.page, f"{name}-offers")
+    await check_accessibility(frame)
+
+    await frame.get_by_role("link", name=texts["open_offer"]).click()
+    await expect(
+        frame.get_by_role("heading", level=1, name=texts["case"].format(number=number))
+    ).to_be_visible()
+    await save_screenshot(tab.page, f"{name}-offer")
+    await check_accessibility(frame)
+
+    await frame.get_by_role("button", name=texts["accept"], exact=True).click()
+    await expect(frame.get_by_role("heading", name=texts["ask"])).to_be_visible()
+    await expect(frame.get_by_test_id("waiting-for")).to_have_text(texts["waiting_work"])
+    await save_screenshot(tab.page, f"{name}-accepted")
+    await check_accessibility(frame)
+
+    assert await case_status(server_workflow, case_id) == CaseStatus.IN_PROGRESS
+    assignment_id = await _assignment_of(server_workflow, case_id)
+    async with server_workflow.db.transaction() as session:
+        assignment = await session.get(Assignment, assignment_id)
+        assert assignment is not None
+        assert assignment.status == AssignmentStatus.ACCEPTED
+    # The bot tells the teacher in their chat, as after a click on the card.
+    teacher_messages = connector.to(f"a:{await _teams_id(server_workflow, teacher)}")
+    assert any("Наталья Орлова" in str(request.body) for request in teacher_messages)
+
+
+async def test_case_page_fits_narrow_width(
+    open_in_teams: OpenInTeams, server_workflow: Workflow, connector: FakeConnector
+) -> None:
+    teacher, mentor = await people(server_workflow, connector, "ru")
+    case_id, number = await offered_case(server_workflow, teacher, mentor)
+    tab = await open_in_teams(
+        "my",
+        user_id=teacher.user_id,
+        locale="ru-RU",
+        viewport=(360, 740),
+        sub_entity_id=f"/cases/{case_id}",
+    )
+    heading = tab.frame.get_by_role("heading", level=1, name=f"Кейс {number}")
+    await expect(heading).to_be_visible()
+    await save_screenshot(tab.page, "my-case-narrow-ru")
+    assert await horizontal_overflow(tab.frame) == 0
+    await check_accessibility(tab.frame)
+
+
+async def _assignment_of(workflow: Workflow, case_id: int) -> int:
+    async with workflow.db.transaction() as session:
+        assignment_id = await session.scalar(
+            select(Assignment.id).where(Assignment.case_id == case_id).order_by(Assignment.id)
+        )
+    assert assignment_id is not None
+    return assignment_id
+
+
+async def _answers_of(workflow: Workflow, case_id: int) -> list[str | None]:
+    async with workflow.db.transaction() as session:
+        question_round = await session.scalar(
+            select(QuestionRound).where(QuestionRound.case_id == case_id)
+        )
+        assert question_round is not None
+        return [question.answer for question in question_round.questions]
+
+
+async def _teams_id(workflow: Workflow, actor: Actor) -> str:
+    async with workflow.db.transaction() as session:
+        user = await session.get(User, actor.user_id)
+    assert user is not None and user.teams_user_id is not None
+    return user.teams_user_id
