@@ -288,7 +288,8 @@ class Events:
     async def create(self, actor: Actor, raw: Mapping[str, Any]) -> EventView:
         async with self.db.transaction() as session:
             form = parse_event_form(raw, await _rubric_keys(session), now=utcnow())
-            event = Event(organiser_id=actor.user_id, sequence=0)
+            # An empty list set here keeps a later read from lazy-loading it.
+            event = Event(organiser_id=actor.user_id, sequence=0, rubrics=[])
             _apply(event, form)
             session.add(event)
             await session.flush()

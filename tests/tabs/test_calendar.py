@@ -114,6 +114,15 @@ async def test_create_online_event_in_moscow(tabs: TabsClient) -> None:
     assert event["meetingUrl"] == "https://teams.microsoft.com/l/meetup-join/abc"
 
 
+async def test_create_without_rubrics(tabs: TabsClient) -> None:
+    teacher = await tabs.sign_in("teacher")
+    form = event_form()
+    del form["rubrics"]
+    response = await tabs.request("POST", "/api/v1/events", teacher, json=form)
+    assert response.status == 201, await response.text()
+    assert (await response.json())["rubrics"] == []
+
+
 async def test_offline_event_needs_location(tabs: TabsClient) -> None:
     teacher = await tabs.sign_in("teacher")
     errors = await rejected(tabs, teacher, kind="offline", location="  ", meetingUrl=None)

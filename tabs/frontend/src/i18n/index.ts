@@ -1,11 +1,12 @@
 // All message catalogs, merged. Each area keeps its texts in its own file
 // exporting {en, ru} with the same keys; `npm run check` compares them.
+import calendar from "./calendar";
 import common from "./common";
 import forum from "./forum";
 import my from "./my";
 import news from "./news";
 
-export const catalogs = { common, news, forum, my };
+export const catalogs = { common, calendar, news, forum, my };
 
 export type Locale = "en" | "ru";
 export const LOCALES: readonly Locale[] = ["ru", "en"];

@@ -1,11 +1,13 @@
 // Page key (the <key> of /tabs/<key>) -> the component the shell renders.
 // Each area adds one line here for its folder src/pages/<area>/.
 import type { ComponentType } from "react";
+import { CalendarPage } from "./calendar/CalendarPage";
 import { ForumPage } from "./forum/ForumPage";
 import { MyPage } from "./my/MyPage";
 import { NewsPage } from "./news/NewsPage";
 
 export const pages: Record<string, ComponentType> = {
+  calendar: CalendarPage,
   forum: ForumPage,
   my: MyPage,
   news: NewsPage,
