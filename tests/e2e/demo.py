@@ -74,6 +74,7 @@ def demo_settings() -> Settings:
         port=APP_PORT,
         demo=True,
         demo_mentor_ids=(MENTOR.id,),
+        public_base_url=f"http://{APP_HOST}:{APP_PORT}",
     )
 
 
@@ -113,6 +114,8 @@ async def run_demo() -> None:
         print(f"Teacher ({TEACHER.name}): {teacher.url}", flush=True)
         print(f"Mentor and moderator ({MENTOR.name}): {mentor.url}", flush=True)
         print(f"App: {app_url} (health check: {app_url}/healthz)", flush=True)
+        print(f"Tabs: {app_url}/tabs/my (pick a demo user to sign in)", flush=True)
+        print(f"Public mentor profiles: {app_url}/mentors", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
         await stop.wait()
         logger.info("stopping the demo")
