@@ -40,9 +40,11 @@ const useStyles = makeStyles({
   row: {
     display: "flex",
     flexWrap: "wrap",
+    alignItems: "flex-start",
     gap: tokens.spacingHorizontalL,
     "& > *": { flexGrow: 1, flexBasis: "14em", minWidth: 0 },
   },
+  fill: { width: "100%", minWidth: 0, boxSizing: "border-box" },
   rubrics: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalL },
   hint: { color: tokens.colorNeutralForeground2 },
   warning: { color: tokens.colorPaletteRedForeground1 },
@@ -236,6 +238,7 @@ export function EventForm({ eventId }: { eventId?: number }) {
       <div className={styles.row}>
         <FormField name="startsAt" label={t("calendar.form.start")} required problem={problem}>
           <Input
+            className={styles.fill}
             type="datetime-local"
             value={form.startsAt}
             onChange={(_, data) => {
@@ -245,10 +248,10 @@ export function EventForm({ eventId }: { eventId?: number }) {
           />
         </FormField>
         <FormField name="endsAt" label={t("calendar.form.end")} required problem={problem}>
-          <Input type="datetime-local" value={form.endsAt} onChange={(_, data) => update("endsAt", data.value)} />
+          <Input className={styles.fill} type="datetime-local" value={form.endsAt} onChange={(_, data) => update("endsAt", data.value)} />
         </FormField>
         <FormField name="timeZone" label={t("calendar.form.timeZone")} required problem={problem}>
-          <Select value={form.timeZone} onChange={(_, data) => update("timeZone", data.value)}>
+          <Select className={styles.fill} value={form.timeZone} onChange={(_, data) => update("timeZone", data.value)}>
             {zones.map((zone) => (
               <option key={zone} value={zone}>
                 {zone}
