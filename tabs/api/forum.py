@@ -20,7 +20,7 @@ from teams_app.workflow.forum import (
 
 routes = ApiRoutes(tag="forum")
 
-# Posts and topics per page unless ``limit`` asks otherwise, and the largest page.
+# The default and the maximum of the ``limit`` query parameter for topics and posts.
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 

@@ -3,8 +3,8 @@
 Every signed-in user reads the forum, opens topics and replies. Authors are
 shown by display name, because a post is written to be read by everyone
 signed in. An author may edit their own post for ``EDIT_WINDOW`` after
-posting, unless the topic is locked. Nobody replies to a locked topic, not
-even a moderator: a moderator unlocks it first.
+posting, unless the topic is locked. No one may reply to a locked topic,
+moderators included, so a moderator unlocks it first.
 
 Moderators (and admins) hide and unhide posts and topics, lock and unlock
 topics and move topics between sections. Hidden content is left out for

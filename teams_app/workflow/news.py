@@ -2,8 +2,8 @@
 
 An item is plain text: the pages split the body into paragraphs on blank
 lines and render no markup. Unpublished items are left out for everyone but
-moderators, who see them marked and may publish them again; publishing again
-keeps the first publication date, so the list order does not change.
+moderators, who see them marked and may publish them again. Publishing again
+keeps the first publication date, so the item returns to its place in the list.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ export default {
     "forum.topicTitle": "Title",
     "forum.firstPost": "Text",
     "forum.plainTextHint": "Plain text. Leave a blank line between paragraphs.",
+    "forum.visibilityNotice":
+      "Everyone signed in sees your topic with your display name. Do not name pupils, parents, colleagues or schools, and leave out addresses and phone numbers.",
     "forum.characters": "{length} of {limit} characters",
     "forum.publishTopic": "Publish topic",
     "forum.publishing": "Publishing…",
@@ -74,6 +76,8 @@ export default {
     "forum.topicTitle": "Заголовок",
     "forum.firstPost": "Текст",
     "forum.plainTextHint": "Обычный текст. Абзацы разделяйте пустой строкой.",
+    "forum.visibilityNotice":
+      "Вашу тему с вашим именем видят все вошедшие пользователи. Не называйте учеников, родителей, коллег и школы, не указывайте адреса и телефоны.",
     "forum.characters": "{length} из {limit} символов",
     "forum.publishTopic": "Опубликовать тему",
     "forum.publishing": "Публикуем…",

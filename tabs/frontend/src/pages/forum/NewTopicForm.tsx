@@ -1,6 +1,6 @@
 // Open a topic in a section: a title and the first post. On failure the
 // form keeps what was typed and shows the server's message by each field.
-import { Button, Input, Textarea } from "@fluentui/react-components";
+import { Button, Input, MessageBar, MessageBarBody, Textarea } from "@fluentui/react-components";
 import { SendRegular } from "@fluentui/react-icons";
 import { type FormEvent, useEffect, useState } from "react";
 import { type ApiProblem, useApi } from "../../api";
@@ -59,6 +59,9 @@ export function NewTopicForm({ sectionKey }: { sectionKey: string }) {
       />
       <h2 className={styles.heading}>{t("forum.newTopicIn", { section: sectionTitle ?? "…" })}</h2>
       <form className={styles.form} onSubmit={submit} noValidate>
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>{t("forum.visibilityNotice")}</MessageBarBody>
+        </MessageBar>
         {problem ? <ProblemBanner problem={problem} fieldsShownInline={problemFields(problem)} /> : null}
         <div className={styles.fieldGroup}>
           <FormField name="title" label={t("forum.topicTitle")} required problem={problem}>

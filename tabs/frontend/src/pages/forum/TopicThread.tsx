@@ -76,7 +76,7 @@ export function TopicThread({ topicId }: { topicId: number }) {
     try {
       await api.post<Post>(`/forum/topics/${topicId}/posts`, { body: reply });
       setReply("");
-      // Show the page that holds the new post, the last one.
+      // Go to the last page, which now contains the new post.
       const lastOffset = Math.floor(data.total / PAGE_SIZE) * PAGE_SIZE;
       if (lastOffset === offset) load();
       else route.navigate(`/topics/${topicId}?offset=${lastOffset}`);
