@@ -255,7 +255,10 @@ def _card(view: MentorSummary, page: _Page) -> dict[str, Any]:
         name = " ".join(part for part in parts if part)
     else:
         name = view.full_name
-    initials = "".join(part[0] for part in name.split()[:2] if part).upper()
+    if view.first_name and view.last_name:
+        initials = (view.first_name[0] + view.last_name[0]).upper()
+    else:
+        initials = "".join(part[0] for part in name.split()[:2]).upper()
     photo = f"/mentors/{view.user_id}/photo?v={view.photo_version}" if view.photo_version else None
     return {
         "id": view.user_id,

@@ -11,8 +11,12 @@ from teams_app.domain.errors import FieldError, ValidationFailed
 from teams_app.i18n import gettext_noop as N_
 from teams_app.images import MAX_PHOTO_BYTES
 from teams_app.workflow.profiles import (
+    LINK_TITLE_LIMIT,
+    LINK_URL_LIMIT,
+    MAX_AWAY_DAYS,
     MAX_LINKS,
     MAX_OPEN_CASES,
+    PROFILE_TEXT_FIELDS,
     Availability,
     MentorProfileView,
     MentorSettings,
@@ -168,6 +172,41 @@ async def list_mentors(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
         limit=ctx.query_int("limit", 20, minimum=1, maximum=100),
     )
     return {"items": [_summary(ctx, item) for item in page.items], "total": page.total}
+
+
+@routes.get(
+    "/mentors/options",
+    access=Access.USER,
+    summary="What the mentor filters and the profile form offer: rubrics and limits",
+    response={
+        "type": "object",
+        "properties": {
+            "rubrics": {"type": "array", "items": _RUBRIC_SCHEMA},
+            "availability": {"type": "array", "items": {"type": "string"}},
+            "limits": {
+                "type": "object",
+                "description": "Maximum characters per text field, and the other limits by name.",
+                "additionalProperties": {"type": "integer"},
+            },
+        },
+    },
+)
+async def get_options(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
+    rubrics = await ctx.services.workflow.rubrics(ctx.locale)
+    limits = {name: limit for name, (_, limit, _) in PROFILE_TEXT_FIELDS.items()}
+    limits.update(
+        links=MAX_LINKS,
+        linkUrl=LINK_URL_LIMIT,
+        linkTitle=LINK_TITLE_LIMIT,
+        maxOpenCases=MAX_OPEN_CASES,
+        awayDays=MAX_AWAY_DAYS,
+        photoBytes=MAX_PHOTO_BYTES,
+    )
+    return {
+        "rubrics": [{"key": rubric.key, "title": rubric.title} for rubric in rubrics],
+        "availability": list(Availability.ALL),
+        "limits": limits,
+    }
 
 
 @routes.get(

@@ -106,6 +106,7 @@ ROLE_TABLE: list[Row] = [
     # profile and a moderator anyone's, which the service checks for
     # /mentors/{mentor_id} (see tests/tabs/test_mentors.py).
     Row("GET", "/mentors", SIGNED_IN),
+    Row("GET", "/mentors/options", SIGNED_IN),
     Row("GET", "/mentors/me", MENTORS),
     Row("PATCH", "/mentors/me", MENTORS),
     Row("PUT", "/mentors/me/availability", MENTORS),

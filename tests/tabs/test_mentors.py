@@ -138,6 +138,20 @@ async def test_list_paging(tabs: TabsClient) -> None:
     assert all(len(page) <= 2 for page in pages)
 
 
+async def test_options(tabs: TabsClient) -> None:
+    teacher = await tabs.sign_in("teacher", locale="en-US")
+    response = await tabs.request("GET", f"{API}/mentors/options", teacher)
+    assert response.status == 200
+    body = await body_of(response)
+    assert len(body["rubrics"]) == 12
+    assert body["rubrics"][0] == {"key": "education_law", "title": "Education law"}
+    assert body["availability"] == ["available", "away", "full"]
+    assert body["limits"]["motto"] == 300
+    assert body["limits"]["links"] == 10
+    assert body["limits"]["maxOpenCases"] == 20
+    assert body["limits"]["photoBytes"] == MAX_PHOTO_BYTES
+
+
 async def test_list_bad_filters(tabs: TabsClient) -> None:
     teacher = await tabs.sign_in("teacher", locale="en-US")
     cases = {

@@ -4,9 +4,10 @@ import calendar from "./calendar";
 import common from "./common";
 import forum from "./forum";
 import my from "./my";
+import mentors from "./mentors";
 import news from "./news";
 
-export const catalogs = { common, calendar, news, forum, my };
+export const catalogs = { common, calendar, news, forum, my, mentors };
 
 export type Locale = "en" | "ru";
 export const LOCALES: readonly Locale[] = ["ru", "en"];

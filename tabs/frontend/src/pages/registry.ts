@@ -4,11 +4,13 @@ import type { ComponentType } from "react";
 import { CalendarPage } from "./calendar/CalendarPage";
 import { ForumPage } from "./forum/ForumPage";
 import { MyPage } from "./my/MyPage";
+import { MentorsPage } from "./mentors/MentorsPage";
 import { NewsPage } from "./news/NewsPage";
 
 export const pages: Record<string, ComponentType> = {
   calendar: CalendarPage,
   forum: ForumPage,
   my: MyPage,
+  mentors: MentorsPage,
   news: NewsPage,
 };
