@@ -1,8 +1,8 @@
 """The "My cases" tab in Chromium: a teacher answers questions, a mentor accepts an offer.
 
-Cases are brought to the point of the test through the workflow on the
-tab server's database; the step under test is then done in the page,
-inside the stand-in Teams host. The bot's notifications go to a fake Bot
+The workflow on the tab server's database brings each case to the point of
+the test. The page then does the step under test inside the stand-in Teams
+host. The bot's notifications go to a fake Bot
 Connector on loopback. Each test saves screenshots in Russian and English,
 light and dark, and runs axe-core on every state it shows.
 """
@@ -218,7 +218,7 @@ async def test_mentor_accepts_offer(
         assignment = await session.get(Assignment, assignment_id)
         assert assignment is not None
         assert assignment.status == AssignmentStatus.ACCEPTED
-    # The bot tells the teacher in their chat, as after a click on the card.
+    # The bot sends the teacher a message in their chat, as after a click on the card.
     teacher_messages = connector.to(f"a:{await _teams_id(server_workflow, teacher)}")
     assert any("Наталья Орлова" in str(request.body) for request in teacher_messages)
 

@@ -1,4 +1,4 @@
-// A button that asks before an action that cannot be undone, such as withdrawing a case.
+// A button that requests confirmation before an action that cannot be undone, such as withdrawing a case.
 // The question opens in place rather than in a Fluent Dialog: the dialog's focus
 // trap adds aria-hidden focusable elements to <body>, which axe-core reports.
 import { Body1, Button, makeStyles, tokens } from "@fluentui/react-components";

@@ -1,5 +1,5 @@
-// What a mentor can do on a case now (accept or decline an offer, ask
-// questions, write a solution) and what a moderator can do (assign a mentor).
+// Action panels of a mentor (accept or decline an offer, ask questions, write
+// a solution) and of a moderator (assign a mentor) on a case.
 import {
   Body1,
   Button,
@@ -198,6 +198,7 @@ function SolutionForm({ detail, handlers }: ActionProps) {
   const styles = useStyles();
   const common = useCommonStyles();
   const operation = useCaseOperation(handlers);
+
   const [text, setText] = useState("");
   const [query, setQuery] = useState("");
   const [search, setSearch] = useState("");
@@ -205,6 +206,7 @@ function SolutionForm({ detail, handlers }: ActionProps) {
   const [known, setKnown] = useState<Record<number, LibraryHit>>({});
   const [chosen, setChosen] = useState<number[]>([]);
   const [loadProblem, setLoadProblem] = useState<ApiProblem | null>(null);
+
   useEffect(() => {
     let active = true;
     setMaterials(null);
@@ -220,11 +222,13 @@ function SolutionForm({ detail, handlers }: ActionProps) {
       active = false;
     };
   }, [api, detail.id, search]);
+
   // Chosen materials stay listed when a new search no longer finds them.
   const shown = [
     ...chosen.filter((id) => !(materials ?? []).some((hit) => hit.entryId === id)).map((id) => known[id]),
     ...(materials ?? []),
   ].filter(Boolean);
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void operation.run(`/mentoring/cases/${detail.id}/solutions`, { solution: text, materialIds: chosen });

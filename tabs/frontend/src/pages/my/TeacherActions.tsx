@@ -1,4 +1,4 @@
-// What the teacher can do on their case now: the same operations as the chat's cards.
+// Action panels of the teacher on their case: the same operations as the chat's cards.
 import {
   Body1,
   Button,
@@ -45,7 +45,7 @@ interface ActionProps {
   handlers: CaseHandlers;
 }
 
-/** The panels of every action the server lists for the teacher, in the order of the workflow. */
+/** Render a panel for every action the server lists for the teacher, in workflow order. */
 export function TeacherActions({ detail, handlers }: ActionProps) {
   const actions = new Set(detail.actions);
   return (
@@ -61,7 +61,7 @@ export function TeacherActions({ detail, handlers }: ActionProps) {
   );
 }
 
-/** The withdraw button of an open case, with the confirmation it asks first. */
+/** Render the withdraw button of an open case, which requests confirmation first. */
 export function WithdrawButton({ detail, handlers }: ActionProps) {
   const operation = useCaseOperation(handlers);
   const t = useT();

@@ -30,7 +30,7 @@ export const useCommonStyles = makeStyles({
   buttons: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS, alignItems: "center" },
 });
 
-/** A titled block of the page; `level` sets the heading level under the page's h1. */
+/** Render a titled block of the page; `level` sets the heading level under the page's h1. */
 export function Section({
   title,
   level = 2,
