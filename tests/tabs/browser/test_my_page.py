@@ -9,6 +9,7 @@ light and dark, and runs axe-core on every state it shows.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 
@@ -33,6 +34,7 @@ from tests.tabs.browser.harness import (
     horizontal_overflow,
     page_background,
     save_screenshot,
+    screenshot_path,
 )
 
 pytestmark = BROWSER_MARKS
@@ -53,6 +55,8 @@ TEXTS = {
         "ask": "Задайте учителю вопросы",
         "waiting_work": "Ждёт ваших вопросов или возможного решения",
         "offers": "Предложения, которые ждут вашего ответа",
+        "availability": "Доступность",
+        "areas": "Ваши области консультирования: Управление классом и мотивация.",
     },
     "en": {
         "case": "Case {number}",
@@ -66,6 +70,8 @@ TEXTS = {
         "ask": "Ask the teacher questions",
         "waiting_work": "Waiting for you to ask questions or write a possible solution",
         "offers": "Offers waiting for your answer",
+        "availability": "Availability",
+        "areas": "Your areas of advice: Class management and motivation.",
     },
 }
 COMBINATIONS = [("ru", "default"), ("ru", "dark"), ("en", "default"), ("en", "dark")]
@@ -199,6 +205,14 @@ async def test_mentor_accepts_offer(
     await save_screenshot(tab.page, f"{name}-offers")
     await check_accessibility(frame)
 
+    # The mentor's availability and areas of advice follow the lists.
+    await expect(frame.get_by_role("heading", name=texts["availability"])).to_be_visible()
+    areas = frame.get_by_text(texts["areas"])
+    await expect(areas).to_be_visible()
+    # The host page's screenshot shows the top of the frame only, so this one is of the panel.
+    panel = frame.locator("form[aria-labelledby='availability-heading']").locator("..")
+    await panel.screenshot(path=str(screenshot_path(f"{name}-availability")))
+
     await frame.get_by_role("link", name=texts["open_offer"]).click()
     await expect(
         frame.get_by_role("heading", level=1, name=texts["case"].format(number=number))
@@ -219,8 +233,8 @@ async def test_mentor_accepts_offer(
         assert assignment is not None
         assert assignment.status == AssignmentStatus.ACCEPTED
     # The bot sends the teacher a message in their chat, as after a click on the card.
-    teacher_messages = connector.to(f"a:{await _teams_id(server_workflow, teacher)}")
-    assert any("Наталья Орлова" in str(request.body) for request in teacher_messages)
+    conversation_id = f"a:{await _teams_id(server_workflow, teacher)}"
+    assert await _message_arrives(connector, conversation_id, "Наталья Орлова")
 
 
 async def test_case_page_fits_narrow_width(
@@ -240,6 +254,15 @@ async def test_case_page_fits_narrow_width(
     await save_screenshot(tab.page, "my-case-narrow-ru")
     assert await horizontal_overflow(tab.frame) == 0
     await check_accessibility(tab.frame)
+
+
+async def _message_arrives(connector: FakeConnector, conversation_id: str, text: str) -> bool:
+    """Wait up to five seconds for the notifier, which delivers in the background, to send ``text``."""
+    for _ in range(50):
+        if any(text in str(request.body) for request in connector.to(conversation_id)):
+            return True
+        await asyncio.sleep(0.1)
+    return False
 
 
 async def _assignment_of(workflow: Workflow, case_id: int) -> int:

@@ -12,6 +12,7 @@ import { Loading } from "../../ui/Loading";
 import { Paging } from "../../ui/Paging";
 import { ProblemBanner } from "../../ui/ProblemBanner";
 import { CaseBadges, Section, useCommonStyles, waitingText } from "./common";
+import { MentorSettings } from "./MentorSettings";
 import type { AssignmentSummary, CaseDetail, CaseSummary, ListPage } from "./types";
 
 const PAGE_SIZE = 10;
@@ -199,6 +200,7 @@ export function MentorWork() {
           )}
         />
       </Section>
+      <MentorSettings />
     </>
   );
 }
