@@ -3,11 +3,12 @@
 import calendar from "./calendar";
 import common from "./common";
 import forum from "./forum";
+import library from "./library";
 import my from "./my";
 import mentors from "./mentors";
 import news from "./news";
 
-export const catalogs = { common, calendar, news, forum, my, mentors };
+export const catalogs = { common, calendar, news, forum, my, mentors, library };
 
 export type Locale = "en" | "ru";
 export const LOCALES: readonly Locale[] = ["ru", "en"];

@@ -3,6 +3,7 @@
 import type { ComponentType } from "react";
 import { CalendarPage } from "./calendar/CalendarPage";
 import { ForumPage } from "./forum/ForumPage";
+import { LibraryPage } from "./library/LibraryPage";
 import { MyPage } from "./my/MyPage";
 import { MentorsPage } from "./mentors/MentorsPage";
 import { NewsPage } from "./news/NewsPage";
@@ -10,6 +11,7 @@ import { NewsPage } from "./news/NewsPage";
 export const pages: Record<string, ComponentType> = {
   calendar: CalendarPage,
   forum: ForumPage,
+  library: LibraryPage,
   my: MyPage,
   mentors: MentorsPage,
   news: NewsPage,
