@@ -7,8 +7,9 @@ import library from "./library";
 import my from "./my";
 import mentors from "./mentors";
 import news from "./news";
+import stats from "./stats";
 
-export const catalogs = { common, calendar, news, forum, my, mentors, library };
+export const catalogs = { common, calendar, news, forum, my, mentors, library, stats };
 
 export type Locale = "en" | "ru";
 export const LOCALES: readonly Locale[] = ["ru", "en"];

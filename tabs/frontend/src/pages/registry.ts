@@ -7,6 +7,7 @@ import { LibraryPage } from "./library/LibraryPage";
 import { MyPage } from "./my/MyPage";
 import { MentorsPage } from "./mentors/MentorsPage";
 import { NewsPage } from "./news/NewsPage";
+import { StatsPage } from "./stats/StatsPage";
 
 export const pages: Record<string, ComponentType> = {
   calendar: CalendarPage,
@@ -15,4 +16,5 @@ export const pages: Record<string, ComponentType> = {
   my: MyPage,
   mentors: MentorsPage,
   news: NewsPage,
+  stats: StatsPage,
 };
