@@ -237,6 +237,50 @@ async def test_mentor_accepts_offer(
     assert await _message_arrives(connector, conversation_id, "Наталья Орлова")
 
 
+async def test_teacher_submits_new_case(
+    open_in_teams: OpenInTeams, server_workflow: Workflow, connector: FakeConnector
+) -> None:
+    teacher, _ = await people(server_workflow, connector, "ru")
+    tab = await open_in_teams("my", user_id=teacher.user_id, locale="ru-RU")
+    frame = tab.frame
+    await frame.get_by_role("button", name="Новый кейс").first.click()
+    await expect(frame.get_by_role("heading", level=1, name="Новый кейс")).to_be_visible()
+    essence = frame.get_by_role("textbox", name=re.compile("В чём суть проблемы"))
+    await essence.fill(CASE_FORM["essence"])
+
+    # An incomplete form is rejected field by field, and what was typed stays.
+    await frame.get_by_role("button", name="Отправить кейс").click()
+    await expect(frame.get_by_text("Поле «Что вы уже предпринимали» обязательно.")).to_be_visible()
+    await expect(frame.get_by_text("Поле «Проблемные поля»: выберите хотя бы один вариант.")).to_be_visible()
+    assert await essence.input_value() == CASE_FORM["essence"]
+    await save_screenshot(tab.page, "my-new-case-invalid-ru")
+    await check_accessibility(frame)
+
+    await frame.get_by_role("textbox", name=re.compile("Что вы уже предпринимали")).fill(
+        CASE_FORM["actions_taken"]
+    )
+    await frame.get_by_role("textbox", name=re.compile("Почему не получается")).fill(
+        CASE_FORM["why_difficult"]
+    )
+    await frame.get_by_role("textbox", name=re.compile("Ваш вопрос наставнику")).fill(
+        CASE_FORM["question"]
+    )
+    await frame.get_by_role("checkbox", name="Родители").check()
+    await frame.get_by_role("checkbox", name="Управление классом и мотивация").check()
+    await frame.get_by_role("radio", name=re.compile("^Анонимный")).check()
+    await frame.get_by_role("radio", name="Нужен совет").check()
+    await frame.get_by_role("button", name="Отправить кейс").click()
+
+    await expect(frame.get_by_role("heading", level=1, name=re.compile(r"^Кейс \d{4}-\d{4}$"))).to_be_visible()
+    await expect(frame.get_by_role("heading", name="Ответ библиотеки")).to_be_visible()
+    await save_screenshot(tab.page, "my-new-case-submitted-ru")
+    await check_accessibility(frame)
+    async with server_workflow.db.transaction() as session:
+        case = await session.scalar(select(Case).where(Case.teacher_id == teacher.user_id))
+    assert case is not None
+    assert case.status == CaseStatus.NEW
+
+
 async def test_case_page_fits_narrow_width(
     open_in_teams: OpenInTeams, server_workflow: Workflow, connector: FakeConnector
 ) -> None:

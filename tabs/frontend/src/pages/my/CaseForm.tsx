@@ -25,6 +25,8 @@ const useStyles = makeStyles({
     display: "grid",
     gridTemplateColumns: "repeat(auto-fill, minmax(min(100%, 16rem), 1fr))",
     columnGap: tokens.spacingHorizontalM,
+    // A stretched checkbox centres a one-line label against a neighbour's two lines.
+    alignItems: "start",
   },
   fieldset: { border: "none", margin: 0, padding: 0, minWidth: 0 },
   legend: { fontWeight: tokens.fontWeightSemibold, padding: 0, marginBottom: tokens.spacingVerticalXS },
