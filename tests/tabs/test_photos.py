@@ -241,3 +241,26 @@ def test_oversize_rejected() -> None:
     with pytest.raises(PhotoRejected) as caught:
         process_photo(b"\xff\xd8" + bytes(MAX_PHOTO_BYTES))
     assert caught.value.code == "photo_too_large"
+
+
+def test_unusual_modes_converted() -> None:
+    # 16-bit greyscale PNG: mid grey must stay mid grey, not clip to white.
+    grey = Image.new("I;16", (60, 60), 0x8000)
+    output = io.BytesIO()
+    grey.save(output, format="PNG")
+    image = open_image(process_photo(output.getvalue()).content)
+    red, green, blue = image.convert("RGB").getpixel((30, 30))
+    assert 120 <= red <= 136
+    assert red == green == blue
+
+    # CMYK JPEG, as print workflows write it.
+    cmyk = Image.new("CMYK", (60, 60), (0, 255, 255, 0))
+    output = io.BytesIO()
+    cmyk.save(output, format="JPEG")
+    photo = process_photo(output.getvalue())
+    image = open_image(photo.content)
+    assert image.mode == "RGB"
+    red, green, blue = image.getpixel((30, 30))
+    assert red > 200
+    assert green < 60
+    assert blue < 60
