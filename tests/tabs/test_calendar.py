@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from tabs.calendar_feed import _MASK
 from teams_app.storage.models import CalendarFeed, Event, EventRegistration
+from teams_app.workflow.events import EventFull
 from tests.tabs.conftest import SignedIn, TabsClient
 from tests.workflow.flow import accepted_case
 
@@ -793,3 +794,25 @@ def test_access_log_masks_feed_secret() -> None:
     assert _MASK.filter(record)
     assert "Zm9vYmFy" not in record.getMessage()
     assert "/calendar/feed/***.ics" in record.getMessage()
+
+
+async def test_capacity_holds_for_many_concurrent_registrations(tabs: TabsClient) -> None:
+    """Many registrations at once, through the service, for a few last places of several events."""
+    organiser = await tabs.sign_in("teacher")
+    guests = [await tabs.sign_in("teacher", f"Участник {i}") for i in range(24)]
+    events = tabs.services.events
+    for _ in range(3):
+        event = await create(tabs, organiser, capacity=3)
+        results = await asyncio.gather(
+            *(events.register(guest.actor, event["id"]) for guest in guests),
+            return_exceptions=True,
+        )
+        accepted = [result for result in results if not isinstance(result, BaseException)]
+        refused = [result for result in results if isinstance(result, BaseException)]
+        assert len(accepted) == 3
+        assert all(isinstance(error, EventFull) for error in refused), refused
+        async with tabs.services.workflow.db.transaction() as session:
+            stored = await session.scalar(
+                select(func.count()).where(EventRegistration.event_id == event["id"])
+            )
+        assert stored == 3
