@@ -589,7 +589,7 @@ async def test_calendar_lists_registered_not_others(tabs: TabsClient) -> None:
 
 
 async def test_consultation_on_anonymous_case(tabs: TabsClient) -> None:
-    """A case's event shows on its people's calendars; a mentor never sees the author's name."""
+    """A case's event is on its people's calendars, and no view gives a mentor the author's name."""
     teacher = await tabs.sign_in("teacher", "Анна Тайная")
     mentor = await tabs.sign_in("mentor", "Пётр Наставник", areas=("class_management",))
     stranger = await tabs.sign_in("mentor", areas=("class_management",))
@@ -658,7 +658,8 @@ async def test_ics_parses_back_in_utc(tabs: TabsClient) -> None:
     assert response.content_type == "text/calendar"
     assert "attachment" in response.headers["Content-Disposition"]
     raw = await response.read()
-    assert b"DTSTART:" in raw and b"Z\r\n" in raw
+    assert b"DTSTART:" in raw
+    assert b"Z\r\n" in raw
 
     (vevent,) = parse_ics(raw)
     starts = vevent.decoded("dtstart")
@@ -808,9 +809,9 @@ async def test_capacity_holds_for_many_concurrent_registrations(tabs: TabsClient
             return_exceptions=True,
         )
         accepted = [result for result in results if not isinstance(result, BaseException)]
-        refused = [result for result in results if isinstance(result, BaseException)]
+        failures = [result for result in results if isinstance(result, BaseException)]
         assert len(accepted) == 3
-        assert all(isinstance(error, EventFull) for error in refused), refused
+        assert all(isinstance(error, EventFull) for error in failures), failures
         async with tabs.services.workflow.db.transaction() as session:
             stored = await session.scalar(
                 select(func.count()).where(EventRegistration.event_id == event["id"])
