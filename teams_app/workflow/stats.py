@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, sele
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teams_app.domain.enums import AssignmentStatus, CaseStatus, Role, Urgency
-from teams_app.domain.errors import FieldError, NotPermitted, ValidationFailed
+from teams_app.domain.errors import FieldError, NotFound, NotPermitted, ValidationFailed
 from teams_app.i18n import Translator, translator_for
 from teams_app.i18n import gettext_noop as N_
 from teams_app.settings import Settings
@@ -379,10 +379,9 @@ class Stats:
         """Build the report the actor may see, or raise ``NotPermitted`` or ``ValidationFailed``."""
         chosen = _scope_for(actor, scope)
         translate = translator_for(locale or actor.locale)
+        requested = set(SECTION_TABLES) if sections is None else set(sections)
         included = [
-            name
-            for name in SECTION_TABLES
-            if chosen in SECTION_SCOPES[name] and (sections is None or name in set(sections))
+            name for name in SECTION_TABLES if chosen in SECTION_SCOPES[name] and name in requested
         ]
         async with self.db.transaction() as session:
             time_zone = await _time_zone_of(session, actor.user_id)
@@ -414,10 +413,13 @@ class Stats:
     ) -> tuple[StatsReport, StatsTable]:
         """Build one table of the report, for the CSV export.
 
-        Raises ``KeyError`` for a table name that does not exist, and
+        Raises ``NotFound`` for a table name that does not exist, and
         ``NotPermitted`` for a table outside the actor's scope.
         """
-        (section,) = [s for s, names in SECTION_TABLES.items() if name in names]
+        sections = [s for s, names in SECTION_TABLES.items() if name in names]
+        if not sections:
+            raise NotFound(what=f"statistics table {name}")
+        (section,) = sections
         chosen = _scope_for(actor, scope)
         if chosen not in SECTION_SCOPES[section]:
             raise NotPermitted(role=Role.MODERATOR.value)

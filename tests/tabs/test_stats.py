@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from teams_app.domain.enums import CaseStatus, Role
-from teams_app.domain.errors import ValidationFailed
+from teams_app.domain.errors import NotFound, ValidationFailed
 from teams_app.storage.models import (
     Assignment,
     Case,
@@ -773,6 +773,8 @@ async def test_csv_of_unknown_table(tabs: TabsClient) -> None:
     moderator = await tabs.sign_in("moderator")
     response = await tabs.request("GET", "/api/v1/stats/users.csv", moderator)
     assert response.status == 404
+    with pytest.raises(NotFound):
+        await tabs.services.stats.table(moderator.actor, "users")
     response = await tabs.request(
         "GET", "/api/v1/stats/rubrics.csv", moderator, params={"periodTo": "never"}
     )
