@@ -2,8 +2,9 @@
 
 ``GET /tabs/<page>`` returns ``templates/shell.html``; the React bundle built
 from ``tabs/frontend`` (into ``static/build``) renders the page named in
-``data-page``. Script and style URLs carry a hash of the file's content, so
-browsers and the Teams clients may cache them for a year.
+``data-page``. Script and style URLs carry a hash of the file's content, and
+chunk names contain one, so browsers and the Teams clients may cache them
+for a year.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ STATIC_DIR = TABS_DIR / "static"
 TEMPLATES_DIR = TABS_DIR / "templates"
 STATIC_PREFIX = "/static"
 BUNDLE_SCRIPT = "build/app.js"
+# Written by tabs/frontend/build.mjs: the chunks app.js imports statically.
+BUNDLE_MANIFEST = "build/manifest.json"
+# Chunk file names contain a hash of their content.
+CHUNKS_PREFIX = f"{STATIC_PREFIX}/build/chunks/"
 SHELL_STYLE = "shell.css"
 
 # The personal tabs, and "signin": the page web sign-in returns to.
@@ -90,6 +95,37 @@ class StaticVersions:
         return f"{STATIC_PREFIX}/{name}?v={known.digest}"
 
 
+class BundleManifest:
+    """The preload list of ``build/manifest.json``, reread only when the file changes."""
+
+    def __init__(self, root: Path) -> None:
+        self._path = root / BUNDLE_MANIFEST
+        self._stamp: tuple[int, int] | None = None
+        self._preload: tuple[str, ...] = ()
+
+    def preload_urls(self) -> tuple[str, ...]:
+        """Return the URLs of the chunks to preload; none when the manifest is missing or invalid."""
+        try:
+            stat = self._path.stat()
+        except FileNotFoundError:
+            return ()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._preload = self._read()
+        return self._preload
+
+    def _read(self) -> tuple[str, ...]:
+        try:
+            data = json.loads(self._path.read_text(encoding="utf-8"))
+            names = [str(name) for name in data["preload"]]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            logger.error("front-end manifest unreadable path=%s error=%s", self._path, error)
+            return ()
+        build = STATIC_PREFIX + "/" + BUNDLE_SCRIPT.rsplit("/", 1)[0]
+        return tuple(f"{build}/{name}" for name in names if ".." not in name)
+
+
 def pick_language(query_locale: str | None, accept_language: str, default_locale: str) -> str:
     """Choose ``ru`` or ``en``: ``?locale=``, then Accept-Language by weight, then the default."""
     if query_locale:
@@ -119,6 +155,7 @@ class TabPages:
         self.settings = settings
         self.static_dir = static_dir
         self._versions = StaticVersions(static_dir)
+        self._manifest = BundleManifest(static_dir)
         self._environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
             autoescape=True,
@@ -138,6 +175,7 @@ class TabPages:
             page=page,
             title=f"{_TITLES[page][english]} · {_APP_NAME[english]}",
             script_url=script_url,
+            preload_urls=self._manifest.preload_urls() if script_url else (),
             style_url=self._versions.url(SHELL_STYLE),
             # Origins of local Teams stand-ins allowed to frame the tabs. The
             # page lets teams-js accept their messages too.
@@ -173,7 +211,7 @@ async def tabs_index(request: web.Request) -> web.Response:
 async def _static_cache_headers(request: web.Request, response: web.StreamResponse) -> None:
     if not request.path.startswith(STATIC_PREFIX + "/") or response.status != 200:
         return
-    if "v" in request.query:
+    if "v" in request.query or request.path.startswith(CHUNKS_PREFIX):
         response.headers["Cache-Control"] = f"public, max-age={VERSIONED_MAX_AGE}, immutable"
     else:
         response.headers["Cache-Control"] = "no-cache"

@@ -1,10 +1,11 @@
 // Build the tabs bundle into ../static/build/ with esbuild.
 // Usage: node build.mjs [--watch] [--dev].
 //
-// The entry is app.js; modules loaded with import() (chart.js, for example)
-// become chunks/<name>-<hash>.js. Each output file also gets .gz and .br
-// copies, which aiohttp's static files serve to browsers that accept them.
-// The server adds a content hash to the app.js URL, so its name stays fixed.
+// The entry is app.js. Pages and modules loaded with import() (chart.js, for
+// example) become chunks/<name>-<hash>.js, and manifest.json lists the chunks
+// that app.js needs at once. Each .js file also gets .gz and .br copies,
+// which aiohttp's static files serve to browsers that accept them. The
+// server adds a content hash to the app.js URL, so its name stays fixed.
 import * as esbuild from "esbuild";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -45,6 +46,17 @@ async function compress(metafile) {
   }
 }
 
+// Write manifest.json: the chunks app.js imports statically, which the
+// shell page preloads so the browser fetches them in parallel with app.js.
+async function writeManifest(metafile, folder) {
+  const relative = (file) => path.relative(folder, path.resolve(file)).split(path.sep).join("/");
+  const entry = Object.entries(metafile.outputs).find(([file]) => relative(file) === "app.js");
+  const preload = entry
+    ? entry[1].imports.filter((item) => item.kind === "import-statement").map((item) => relative(item.path))
+    : [];
+  await writeFile(path.join(folder, "manifest.json"), JSON.stringify({ entry: "app.js", preload }, null, 2));
+}
+
 if (watch) {
   await rm(outdir, { recursive: true, force: true });
   const context = await esbuild.context(options);
@@ -59,6 +71,7 @@ if (watch) {
   await rm(staging, { recursive: true, force: true });
   try {
     const result = await esbuild.build({ ...options, outdir: staging });
+    await writeManifest(result.metafile, staging);
     if (!dev) await compress(result.metafile);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });

@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from tabs.pages import BUNDLE_SCRIPT, PAGES, STATIC_DIR, StaticVersions, TabPages, pick_language
+from tabs.pages import (
+    BUNDLE_SCRIPT,
+    PAGES,
+    STATIC_DIR,
+    BundleManifest,
+    StaticVersions,
+    TabPages,
+    pick_language,
+)
 from teams_app.app import create_app
 from teams_app.settings import Settings
 
@@ -126,6 +134,39 @@ async def test_static_stays_inside_folder(client: TestClient) -> None:
 
     assert response.status in (403, 404)
     assert other.status in (403, 404)
+
+
+@needs_bundle
+async def test_shell_preloads_bundle_chunks(client: TestClient) -> None:
+    html = await (await client.get("/tabs/news")).text()
+    preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
+
+    assert preloads, html
+    for url in preloads:
+        assert url.startswith("/static/build/chunks/")
+        chunk = await client.get(url)
+        assert chunk.status == 200
+        assert chunk.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "expected"),
+    [
+        ('{"entry": "app.js", "preload": ["chunks/a.js"]}', ("/static/build/chunks/a.js",)),
+        ('{"entry": "app.js", "preload": ["../../pages.py"]}', ()),
+        ('{"entry": "app.js"}', ()),
+        ("not json", ()),
+    ],
+)
+def test_bundle_manifest_preloads(tmp_path: Path, manifest: str, expected: tuple[str, ...]) -> None:
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "manifest.json").write_text(manifest)
+
+    assert BundleManifest(tmp_path).preload_urls() == expected
+
+
+def test_bundle_manifest_missing(tmp_path: Path) -> None:
+    assert BundleManifest(tmp_path).preload_urls() == ()
 
 
 def test_shell_without_bundle_says_so(tmp_path: Path) -> None:

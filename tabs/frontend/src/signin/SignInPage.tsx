@@ -6,6 +6,8 @@ import {
   Card,
   CardHeader,
   Body1,
+  MessageBar,
+  MessageBarBody,
   Subtitle2,
   makeStyles,
   tokens,
@@ -110,7 +112,11 @@ export function SignInPage({ config, configProblem, expired, page, onRetry, onSi
   return (
     <PageLayout title={t("signin.title")}>
       <div className={styles.column}>
-        {expired ? <Body1 role="status">{t("signin.expired")}</Body1> : null}
+        {expired ? (
+          <MessageBar intent="warning" role="status">
+            <MessageBarBody>{t("signin.expired")}</MessageBarBody>
+          </MessageBar>
+        ) : null}
         {configProblem ? <ProblemBanner problem={configProblem} onRetry={onRetry} /> : null}
         {problem ? <ProblemBanner problem={problem} onDismiss={() => setProblem(null)} /> : null}
         <Body1 as="p">{t("signin.intro")}</Body1>
