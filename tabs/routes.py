@@ -26,7 +26,7 @@ from tabs.pages import setup_pages
 from tabs.public import setup_public_pages
 from tabs.security import security_headers_middleware
 from teams_app.domain.errors import DomainError
-from teams_app.i18n import gettext_noop as N_, translator_for
+from teams_app.i18n import SUPPORTED_LANGUAGES, gettext_noop as N_, translator_for
 from teams_app.services import Services
 from teams_app.settings import Settings
 
@@ -58,12 +58,16 @@ def setup_tabs(app: web.Application, services: Services, settings: Settings) -> 
 
 
 def request_locale(request: web.Request, actor_locale: str | None, default: str) -> str:
-    """Pick the language of a response: the user's choice, then Accept-Language."""
-    if actor_locale:
-        return actor_locale
+    """Pick the language of a response: the page's Accept-Language, then the user's locale.
+
+    The pages send the language they are shown in, which follows the Teams
+    client, so messages and labels match the page around them.
+    """
     header = request.headers.get("Accept-Language", "")
     first = header.split(",", 1)[0].split(";", 1)[0].strip()
-    return first or default
+    if first and first.split("-", 1)[0].lower() in SUPPORTED_LANGUAGES:
+        return first
+    return actor_locale or default
 
 
 def _api_handler(endpoint: Endpoint):  # type: ignore[no-untyped-def]
