@@ -1,10 +1,8 @@
 // Token sources of API requests: Teams SSO, MSAL web sign-in or a demo
 // session. Each source can also return a fresh token.
-import {
-  type AccountInfo,
-  InteractionRequiredAuthError,
-  PublicClientApplication,
-} from "@azure/msal-browser";
+// MSAL is loaded with import() only when web sign-in is configured, so
+// Teams and the demo sign-in never download it.
+import type { AccountInfo, PublicClientApplication } from "@azure/msal-browser";
 import { ApiProblem } from "./api";
 import { translate, type Locale } from "./i18n";
 
@@ -27,10 +25,23 @@ export const DEMO_TOKEN_KEY = "mentoring.demoSession";
 /** The page MSAL returns to after Microsoft sign-in; register it in Entra as a SPA redirect URI. */
 export const SIGNIN_REDIRECT_PATH = "/tabs/signin";
 
-export async function fetchConfig(): Promise<ClientConfig> {
-  const response = await fetch("/api/v1/config", { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`GET /api/v1/config returned HTTP ${response.status}`);
-  return (await response.json()) as ClientConfig;
+let configRequest: Promise<ClientConfig> | null = null;
+
+/**
+ * Return the sign-in configuration. The first call starts the request, and
+ * main.tsx makes it while Teams detection runs; a failed request is retried
+ * on the next call.
+ */
+export function fetchConfig(): Promise<ClientConfig> {
+  configRequest ??= (async () => {
+    const response = await fetch("/api/v1/config", { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`GET /api/v1/config returned HTTP ${response.status}`);
+    return (await response.json()) as ClientConfig;
+  })();
+  configRequest.catch(() => {
+    configRequest = null;
+  });
+  return configRequest;
 }
 
 /** Teams SSO. A failed getAuthToken call becomes a 401 problem with code "teams_sso_failed". */
@@ -88,12 +99,14 @@ let msalInstance: Promise<PublicClientApplication> | null = null;
 /**
  * Create MSAL once per page and finish a sign-in redirect if one is returning.
  *
- * NOTE: the tests cover the demo sign-in only. This redirect flow needs a
- * real Entra app registration and has not run against one.
+ * NOTE: the browser tests follow this flow only up to the authorization
+ * request sent to Entra. The return through /tabs/signin and the token
+ * exchange have not run against a real Entra app registration.
  */
 export function msalClient(config: ClientConfig): Promise<PublicClientApplication> {
   if (!msalInstance) {
     msalInstance = (async () => {
+      const { PublicClientApplication } = await import("@azure/msal-browser");
       const client = new PublicClientApplication({
         auth: {
           clientId: config.clientId,
@@ -137,6 +150,7 @@ export async function msalTokenSource(config: ClientConfig): Promise<TokenSource
         });
         return result.accessToken;
       } catch (error) {
+        const { InteractionRequiredAuthError } = await import("@azure/msal-browser");
         if (error instanceof InteractionRequiredAuthError) return null;
         throw error;
       }

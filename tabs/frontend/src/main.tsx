@@ -4,6 +4,7 @@ import { RendererProvider, createDOMRenderer } from "@fluentui/react-components"
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { fetchConfig } from "./auth";
 
 function readOrigins(raw: string | undefined): string[] {
   try {
@@ -13,6 +14,10 @@ function readOrigins(raw: string | undefined): string[] {
     return [];
   }
 }
+
+// Outside Teams the sign-in page needs the configuration right after the
+// detection timeout, so request it now (a failure is retried later).
+fetchConfig().catch(() => undefined);
 
 const root = document.getElementById("root");
 if (!root) throw new Error("the shell page has no #root element");

@@ -82,11 +82,15 @@ BROWSER_MARKS = [
 class TabServer:
     """The real app on a loopback port, in demo mode on its own SQLite file."""
 
-    def __init__(self, database_path: Path, *, frame_ancestors: Sequence[str] = ()) -> None:
+    def __init__(
+        self, database_path: Path, *, frame_ancestors: Sequence[str] = (), **settings: Any
+    ) -> None:
+        """Keyword arguments replace further ``Settings`` fields."""
         self.settings = Settings(
             database_url=f"sqlite+aiosqlite:///{database_path}",
             demo=True,
             extra_frame_ancestors=tuple(frame_ancestors),
+            **settings,
         )
         self._runner: web.AppRunner | None = None
         self.port = 0
