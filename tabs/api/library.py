@@ -7,6 +7,7 @@ the case, its number or its author.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from typing import Any
@@ -33,7 +34,7 @@ from teams_app.workflow.library_views import (
     MentorSolution,
     SortOrder,
 )
-from teams_app.workflow.views import Outcome, RubricView
+from teams_app.workflow.views import Actor, Outcome, RubricView
 
 logger = logging.getLogger(__name__)
 
@@ -321,6 +322,15 @@ def _library_query(ctx: ApiContext) -> LibraryQuery:
     )
 
 
+def _actor(ctx: ApiContext) -> Actor:
+    """Return the signed-in actor with the response's locale.
+
+    Views name rubrics in the actor's language, and a response follows the
+    page's Accept-Language before the user's stored locale.
+    """
+    return dataclasses.replace(ctx.user, locale=ctx.locale)
+
+
 async def _deliver(request: web.Request, outcome: Outcome | None) -> None:
     """Hand an outcome to the bot's notifier, so cards shown in chats are updated."""
     if outcome is None:
@@ -403,7 +413,7 @@ async def get_library_filters(request: web.Request, ctx: ApiContext) -> dict[str
     response=_PAGE_SCHEMA,
 )
 async def search_library_entries(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
-    page = await ctx.services.library.search(ctx.user, _library_query(ctx))
+    page = await ctx.services.library.search(_actor(ctx), _library_query(ctx))
     return _page_json(page)
 
 
@@ -414,7 +424,7 @@ async def search_library_entries(request: web.Request, ctx: ApiContext) -> dict[
     response=_DETAIL_SCHEMA,
 )
 async def get_library_entry(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
-    entry = await ctx.services.library.entry(ctx.user, ctx.path_int("entry_id"))
+    entry = await ctx.services.library.entry(_actor(ctx), ctx.path_int("entry_id"))
     return _detail_json(entry)
 
 
@@ -430,7 +440,7 @@ async def get_library_entry(request: web.Request, ctx: ApiContext) -> dict[str, 
     status=201,
 )
 async def add_library_material(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
-    entry, outcome = await ctx.services.library.add_material(ctx.user, await ctx.json())
+    entry, outcome = await ctx.services.library.add_material(_actor(ctx), await ctx.json())
     await _deliver(request, outcome)
     return _detail_json(entry)
 
@@ -450,7 +460,7 @@ async def add_library_material(request: web.Request, ctx: ApiContext) -> dict[st
 )
 async def list_own_solutions(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
     offset, limit = _page(ctx)
-    page = await ctx.services.library.solutions(ctx.user, offset=offset, limit=limit)
+    page = await ctx.services.library.solutions(_actor(ctx), offset=offset, limit=limit)
     return {"items": [_solution_json(item) for item in page.items], "total": page.total}
 
 
@@ -471,7 +481,7 @@ async def attach_solution_material(request: web.Request, ctx: ApiContext) -> dic
     if isinstance(material_id, bool) or not isinstance(material_id, int):
         raise ValidationFailed([FieldError("materialId", "required")])
     solution, outcome = await ctx.services.library.attach_material(
-        ctx.user, ctx.path_int("solution_id"), material_id
+        _actor(ctx), ctx.path_int("solution_id"), material_id
     )
     await _deliver(request, outcome)
     return _solution_json(solution)
@@ -485,7 +495,7 @@ async def attach_solution_material(request: web.Request, ctx: ApiContext) -> dic
 )
 async def detach_solution_material(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
     solution, outcome = await ctx.services.library.detach_material(
-        ctx.user, ctx.path_int("solution_id"), ctx.path_int("entry_id")
+        _actor(ctx), ctx.path_int("solution_id"), ctx.path_int("entry_id")
     )
     await _deliver(request, outcome)
     return _solution_json(solution)
@@ -528,7 +538,7 @@ async def detach_solution_material(request: web.Request, ctx: ApiContext) -> dic
 )
 async def update_library_entry(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
     entry_id = ctx.path_int("entry_id")
-    entry = await ctx.services.library.update_entry(ctx.user, entry_id, await ctx.json())
+    entry = await ctx.services.library.update_entry(_actor(ctx), entry_id, await ctx.json())
     await _deliver(request, Outcome(entry_id=entry.id))
     return _detail_json(entry)
 
@@ -540,7 +550,7 @@ async def update_library_entry(request: web.Request, ctx: ApiContext) -> dict[st
     response=_DETAIL_SCHEMA,
 )
 async def publish_library_entry(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
-    entry, outcome = await ctx.services.library.publish(ctx.user, ctx.path_int("entry_id"))
+    entry, outcome = await ctx.services.library.publish(_actor(ctx), ctx.path_int("entry_id"))
     await _deliver(request, outcome)
     return _detail_json(entry)
 
@@ -552,7 +562,7 @@ async def publish_library_entry(request: web.Request, ctx: ApiContext) -> dict[s
     response=_DETAIL_SCHEMA,
 )
 async def unpublish_library_entry(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
-    entry, outcome = await ctx.services.library.unpublish(ctx.user, ctx.path_int("entry_id"))
+    entry, outcome = await ctx.services.library.unpublish(_actor(ctx), ctx.path_int("entry_id"))
     await _deliver(request, outcome)
     return _detail_json(entry)
 
@@ -566,5 +576,5 @@ async def unpublish_library_entry(request: web.Request, ctx: ApiContext) -> dict
 )
 async def list_library_drafts(request: web.Request, ctx: ApiContext) -> dict[str, Any]:
     offset, limit = _page(ctx)
-    page = await ctx.services.library.moderation_queue(ctx.user, offset=offset, limit=limit)
+    page = await ctx.services.library.moderation_queue(_actor(ctx), offset=offset, limit=limit)
     return _page_json(page)

@@ -257,7 +257,7 @@ async def test_invalid_parameters_name_fields(tabs: TabsClient) -> None:
     )
     order = await search_problem(tabs, reader, **{"from": "2030-03-02"}, to="2030-03-01")
     long_query = await search_problem(tabs, reader, q="слово " * 50)
-    russian = await search_problem(tabs, russian_reader, language="ru-RU", q="слово " * 50)
+    russian = await search_problem(tabs, reader, language="ru-RU", q="слово " * 50)
 
     assert error_fields(problem) == {
         "type": "unknown_choice",
@@ -417,6 +417,23 @@ async def test_filters_list_rubrics_in_user_language(tabs: TabsClient) -> None:
     assert ru["rubrics"][0]["title"] != en["rubrics"][0]["title"]
     assert ru["materialTypes"] == ["article", "book", "link", "video"]
     assert ru["kinds"] == ["solved_case", "material"]
+
+
+async def test_rubric_titles_follow_page_language(tabs: TabsClient) -> None:
+    reader = await tabs.sign_in("teacher", locale="ru-RU")
+    mentor = await tabs.sign_in("mentor")
+    added = await add(tabs, mentor, title="Зебраязык")
+    path = f"{API}/entries/{added['id']}"
+
+    english = await tabs.request("GET", path, reader, headers={"Accept-Language": "en-US"})
+    russian = await tabs.request("GET", path, reader, headers={"Accept-Language": "ru-RU"})
+
+    assert (await english.json())["rubrics"] == [
+        {"key": "parents", "title": "Interaction with parents"}
+    ]
+    assert (await russian.json())["rubrics"] == [
+        {"key": "parents", "title": "Взаимодействие с родителями"}
+    ]
 
 
 # ------------------------------------------------------------------ materials
