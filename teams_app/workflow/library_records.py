@@ -179,16 +179,16 @@ async def case_body(
 async def attached_materials(
     session: AsyncSession, ids: Sequence[Any], moderator: bool
 ) -> tuple[AttachedMaterial, ...]:
-    wanted = [int(i) for i in dict.fromkeys(ids) if isinstance(i, int)]
-    if not wanted:
+    requested = [int(i) for i in dict.fromkeys(ids) if isinstance(i, int)]
+    if not requested:
         return ()
     rows = {
         row.id: row
-        for row in await session.scalars(select(LibraryEntry).where(LibraryEntry.id.in_(wanted)))
+        for row in await session.scalars(select(LibraryEntry).where(LibraryEntry.id.in_(requested)))
     }
     return tuple(
         AttachedMaterial(row.id, row.title, row.url, row.material_type, row.status)
-        for entry_id in wanted
+        for entry_id in requested
         if (row := rows.get(entry_id)) is not None
         and (moderator or row.status == LibraryEntryStatus.PUBLISHED)
     )
