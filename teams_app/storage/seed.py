@@ -108,9 +108,15 @@ async def _load_forum_sections(session: AsyncSession) -> None:
 
 
 async def load_demo_data(session: AsyncSession) -> None:
-    """Insert demo mentors, library materials and solved cases unless already present."""
+    """Insert demo people, library materials and solved cases unless already present.
+
+    Besides the mentors there are two teachers and a moderator, so the tabs'
+    demo sign-in offers every role without a Teams chat first.
+    """
     for item in _read(DEMO_DIR / "mentors.json"):
         await _demo_mentor(session, item)
+    for item in _read(DEMO_DIR / "people.json"):
+        await _demo_person(session, item)
 
     material_ids: dict[str, int] = {}
     for item in _read(DEMO_DIR / "materials.json"):
@@ -188,6 +194,25 @@ async def _demo_mentor(session: AsyncSession, item: dict[str, Any]) -> None:
     )
     profile.areas = [MentorArea(user_id=user.id, rubric_key=key) for key in item["areas"]]
     session.add(profile)
+
+
+async def _demo_person(session: AsyncSession, item: dict[str, Any]) -> None:
+    user = await session.scalar(
+        select(User).where(User.tenant_id == DEMO_TENANT, User.aad_object_id == item["key"])
+    )
+    if user is not None:
+        return
+    user = User(
+        tenant_id=DEMO_TENANT,
+        aad_object_id=item["key"],
+        display_name=item["display_name"],
+        email=item.get("email"),
+        locale=item.get("locale", "ru-RU"),
+    )
+    session.add(user)
+    await session.flush()
+    for role in item["roles"]:
+        session.add(UserRole(user_id=user.id, role=Role(role)))
 
 
 async def _seeded_entry(session: AsyncSession, seed_key: str, **values: Any) -> LibraryEntry:

@@ -111,3 +111,9 @@ async def test_invalid_json_body(tabs: TabsClient) -> None:
     )
     assert response.status == 400
     assert (await response.json())["code"] == "invalid_json"
+
+
+async def test_demo_users_cover_every_role(tabs: TabsClient) -> None:
+    users = await (await tabs.request("GET", "/api/v1/demo/users")).json()
+    roles = {role for user in users for role in user["roles"]}
+    assert {"teacher", "mentor", "moderator"} <= roles
