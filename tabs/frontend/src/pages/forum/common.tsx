@@ -15,49 +15,14 @@ import { EyeOffRegular, LockClosedRegular } from "@fluentui/react-icons";
 import { Fragment } from "react";
 import { useFormat } from "../../format";
 import { useT } from "../../i18n";
+import { cardListRules } from "../../ui/cardList";
 
 export const useForumStyles = makeStyles({
-  stack: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
-  list: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalS,
-    listStyleType: "none",
-    margin: 0,
-    padding: 0,
-  },
-  card: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalXS,
-    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    minWidth: 0,
-  },
+  ...cardListRules,
   hiddenCard: {
     ...shorthands.borderStyle("dashed"),
     backgroundColor: tokens.colorNeutralBackground2,
   },
-  cardTitle: {
-    margin: 0,
-    fontSize: tokens.fontSizeBase400,
-    fontWeight: tokens.fontWeightSemibold,
-    lineHeight: tokens.lineHeightBase400,
-    overflowWrap: "anywhere",
-  },
-  meta: {
-    display: "flex",
-    flexWrap: "wrap",
-    alignItems: "center",
-    columnGap: tokens.spacingHorizontalM,
-    rowGap: tokens.spacingVerticalXXS,
-    color: tokens.colorNeutralForeground2,
-    overflowWrap: "anywhere",
-  },
-  heading: { margin: 0, overflowWrap: "anywhere" },
-  toolbar: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, maxWidth: "48em" },
   fieldGroup: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   replySection: { marginTop: tokens.spacingVerticalL },

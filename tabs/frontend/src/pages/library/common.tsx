@@ -4,48 +4,13 @@ import { Badge, Caption1, Checkbox, makeStyles, tokens } from "@fluentui/react-c
 import { useFormat } from "../../format";
 import { useT } from "../../i18n";
 import type { EntryStatus, EntrySummary, Rubric } from "./types";
+import { cardListRules } from "../../ui/cardList";
 
 export const useLibraryStyles = makeStyles({
-  stack: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
-  list: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalS,
-    listStyleType: "none",
-    margin: 0,
-    padding: 0,
-  },
-  card: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalXS,
-    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    minWidth: 0,
-  },
-  cardTitle: {
-    margin: 0,
-    fontSize: tokens.fontSizeBase400,
-    fontWeight: tokens.fontWeightSemibold,
-    lineHeight: tokens.lineHeightBase400,
-    overflowWrap: "anywhere",
-  },
-  meta: {
-    display: "flex",
-    flexWrap: "wrap",
-    alignItems: "center",
-    columnGap: tokens.spacingHorizontalM,
-    rowGap: tokens.spacingVerticalXXS,
-    color: tokens.colorNeutralForeground2,
-    overflowWrap: "anywhere",
-  },
+  ...cardListRules,
   tags: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalXS, margin: 0, padding: 0, listStyleType: "none" },
-  heading: { margin: 0, overflowWrap: "anywhere" },
   subheading: { margin: `${tokens.spacingVerticalS} 0 0`, fontSize: tokens.fontSizeBase400, overflowWrap: "anywhere" },
   text: { margin: 0, whiteSpace: "pre-wrap", overflowWrap: "anywhere" },
-  toolbar: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
   // A row of filters that wraps; no control grows wider than the page.
   filters: {
     display: "flex",
