@@ -47,7 +47,10 @@ TOPIC_SCHEMA = {
         "sectionKey": {"type": "string"},
         "sectionTitle": {"type": "string"},
         "title": {"type": "string"},
-        "authorName": {"type": ["string", "null"]},
+        "authorName": {
+            "type": ["string", "null"],
+            "description": "null in the section for public cases (way_out) and for erased accounts.",
+        },
         "isOwn": {"type": "boolean"},
         "postCount": {"type": "integer"},
         "locked": {"type": "boolean"},
@@ -62,7 +65,10 @@ POST_SCHEMA = {
     "properties": {
         "id": {"type": "integer"},
         "topicId": {"type": "integer"},
-        "authorName": {"type": ["string", "null"]},
+        "authorName": {
+            "type": ["string", "null"],
+            "description": "null in the section for public cases (way_out) and for erased accounts.",
+        },
         "isOwn": {"type": "boolean"},
         "isFirst": {"type": "boolean"},
         "body": {"type": "string"},

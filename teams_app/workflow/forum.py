@@ -2,7 +2,12 @@
 
 Every signed-in user reads the forum, opens topics and replies. Authors are
 shown by display name, because a post is written to be read by everyone
-signed in. An author may edit their own post for ``EDIT_WINDOW`` after
+signed in. The section for public cases (``WAY_OUT_SECTION``) is the
+exception: its topics and posts carry no author name or id for anyone,
+moderators included, and a title or post in which the anonymiser finds
+personal data (a name, a school, an e-mail address, a phone number) is
+rejected. A topic in that section stays there, so its authors are never
+shown by name later. An author may edit their own post for ``EDIT_WINDOW`` after
 posting, unless the topic is locked. No one may reply to a locked topic,
 moderators included, so a moderator unlocks it first.
 
@@ -15,6 +20,7 @@ when they show it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import unicodedata
@@ -60,6 +66,23 @@ class EditWindowClosed(DomainError):
     )
 
 
+class PersonalDataInTopic(DomainError):
+    code = "personal_data"
+    message_id = N_(
+        "This topic cannot be moved to the section for public cases: its title or one of "
+        "its posts seems to contain personal data (a name, a school or organisation, an "
+        "e-mail address, a phone number or an address). Nothing was changed."
+    )
+
+
+class AnonymousTopic(DomainError):
+    code = "anonymous_topic"
+    message_id = N_(
+        "A topic of the section for public cases cannot be moved to another section, "
+        "because its authors would then be shown by name. Nothing was changed."
+    )
+
+
 class NotAuthor(NotPermitted):
     code = "not_author"
     message_id = N_("Only the author of a post may edit it.")
@@ -88,7 +111,7 @@ class TopicView:
     section_key: str
     section_title: str
     title: str
-    # None when the author's account was erased.
+    # None when the author's account was erased and in the section for public cases.
     author_name: str | None
     is_own: bool
     # Posts the viewer can see, the first one included.
@@ -147,6 +170,23 @@ def _require_moderator(actor: Actor) -> None:
         raise NotPermitted(role=Role.MODERATOR.value)
 
 
+# Letters and symbols that draw nothing: the Hangul fillers and the blank braille pattern.
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Control, format (zero-width, U+2060, U+FEFF), private-use, unassigned and
+# surrogate code points, combining marks and separators.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me", "Zs", "Zl", "Zp"})
+
+
+def has_visible_character(text: str) -> bool:
+    """Tell whether ``text`` draws at least one glyph that is not a combining mark alone."""
+    return any(
+        unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        and char not in _BLANK_CHARACTERS
+        and not char.isspace()
+        for char in text
+    )
+
+
 def read_text(
     raw: Mapping[str, Any], name: str, limit: int, errors: list[FieldError], *, one_line: bool
 ) -> str:
@@ -156,7 +196,10 @@ def read_text(
         errors.append(FieldError(name, "invalid"))
         return ""
     text = (value or "").strip()
-    if one_line and any(unicodedata.category(char) == "Cc" for char in text):
+    if not has_visible_character(text):
+        # Zero-width spaces or combining marks alone would show an empty card.
+        errors.append(FieldError(name, "required"))
+    elif one_line and any(unicodedata.category(char) == "Cc" for char in text):
         errors.append(FieldError(name, "invalid_character"))
     elif (error := check_text(name, text, limit)) is not None:
         errors.append(error)
@@ -230,6 +273,7 @@ class Forum:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
+        self._anonymizer: Any = None
 
     # -------------------------------------------------------------- reading
 
@@ -314,9 +358,11 @@ class Forum:
 
     async def create_topic(self, actor: Actor, section_key: str, raw: Mapping[str, Any]) -> TopicView:
         """Open a topic in a section with its first post."""
+        form = parse_topic_form(raw)
+        if section_key == WAY_OUT_SECTION:
+            await self._reject_personal_data(actor, {"title": form.title, "body": form.body})
         async with self.db.transaction() as session:
             await _section(session, section_key)
-            form = parse_topic_form(raw)
             now = utcnow()
             topic = ForumTopic(
                 section_key=section_key,
@@ -343,6 +389,10 @@ class Forum:
             if topic.locked:
                 raise TopicLocked(topic=topic_id)
             body = parse_post_body(raw)
+            if topic.section_key == WAY_OUT_SECTION:
+                # The locked topic row keeps a move into or out of the section
+                # from passing this check unseen.
+                await self._reject_personal_data(actor, {"body": body})
             now = utcnow()
             post = ForumPost(topic_id=topic.id, author_id=actor.user_id, body=body, created_at=now)
             session.add(post)
@@ -355,14 +405,19 @@ class Forum:
     async def edit_post(self, actor: Actor, post_id: int, raw: Mapping[str, Any]) -> PostView:
         """Replace the text of the actor's own post within ``EDIT_WINDOW`` of posting."""
         async with self.db.transaction() as session:
-            post, topic = await self._load_post(session, actor, post_id, for_update=True)
+            post, topic = await self._load_post(
+                session, actor, post_id, for_update=True, lock_topic=True
+            )
             if post.author_id != actor.user_id:
                 raise NotAuthor(post=post_id)
             if topic.locked:
                 raise TopicLocked(topic=topic.id)
             if utcnow() - post.created_at > EDIT_WINDOW:
                 raise EditWindowClosed(hours=int(EDIT_WINDOW.total_seconds() // 3600))
-            post.body = parse_post_body(raw)
+            body = parse_post_body(raw)
+            if topic.section_key == WAY_OUT_SECTION:
+                await self._reject_personal_data(actor, {"body": body})
+            post.body = body
             post.edited_at = utcnow()
             await session.flush()
             logger.info("forum post edited id=%s user=%s", post_id, actor.user_id)
@@ -408,6 +463,10 @@ class Forum:
             if await session.get(ForumSection, key) is None:
                 raise ValidationFailed([FieldError("sectionKey", "unknown_choice")])
             previous = topic.section_key
+            if previous == WAY_OUT_SECTION and key != WAY_OUT_SECTION:
+                raise AnonymousTopic(topic=topic_id)
+            if key == WAY_OUT_SECTION and previous != WAY_OUT_SECTION:
+                await self._check_topic_for_way_out(session, actor, topic)
             topic.section_key = key
             await session.flush()
             logger.info(
@@ -442,7 +501,13 @@ class Forum:
         return topic
 
     async def _load_post(
-        self, session: AsyncSession, actor: Actor, post_id: int, *, for_update: bool = False
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        post_id: int,
+        *,
+        for_update: bool = False,
+        lock_topic: bool = False,
     ) -> tuple[ForumPost, ForumTopic]:
         query = select(ForumPost).where(ForumPost.id == post_id)
         if for_update:
@@ -450,8 +515,49 @@ class Forum:
         post = await session.scalar(query)
         if post is None or (post.hidden and not is_moderator(actor)):
             raise NotFound(what=f"post {post_id}")
-        topic = await self._load_topic(session, actor, post.topic_id)
+        topic = await self._load_topic(session, actor, post.topic_id, for_update=lock_topic)
         return post, topic
+
+    async def _fields_with_personal_data(
+        self, actor: Actor, texts: Mapping[str, str]
+    ) -> list[str]:
+        """Return the names of the ``texts`` in which the anonymiser finds personal data."""
+        if self._anonymizer is None:
+            from teams_app.anonymizer import Anonymizer
+
+            self._anonymizer = Anonymizer()
+        anonymizer = self._anonymizer
+        language = language_of(actor.locale)
+
+        def scan() -> list[str]:
+            return [
+                field
+                for field, value in texts.items()
+                if anonymizer.anonymize(value, language).replacements
+            ]
+
+        # NOTE: reply and edit run this while they hold the topic row lock, so
+        # the first call in a process, which loads natasha's NER model, delays
+        # other writes to that topic by the loading time.
+        return await asyncio.to_thread(scan)
+
+    async def _reject_personal_data(self, actor: Actor, texts: Mapping[str, str]) -> None:
+        """Raise a ``personal_data`` field error for each text with personal data."""
+        found = await self._fields_with_personal_data(actor, texts)
+        if found:
+            logger.info("forum text rejected: personal data fields=%s user=%s", found, actor.user_id)
+            raise ValidationFailed([FieldError(field, "personal_data") for field in found])
+
+    async def _check_topic_for_way_out(
+        self, session: AsyncSession, actor: Actor, topic: ForumTopic
+    ) -> None:
+        """Raise ``PersonalDataInTopic`` if the title or any post (hidden ones too) contains any."""
+        bodies = (
+            await session.scalars(select(ForumPost.body).where(ForumPost.topic_id == topic.id))
+        ).all()
+        texts = {"title": topic.title} | {f"post_{i}": body for i, body in enumerate(bodies)}
+        if await self._fields_with_personal_data(actor, texts):
+            raise PersonalDataInTopic(topic=topic.id)
 
     async def _first_post_id(self, session: AsyncSession, topic_id: int) -> int | None:
         return await session.scalar(
@@ -484,7 +590,7 @@ class Forum:
             section_key=topic.section_key,
             section_title=section,
             title=topic.title,
-            author_name=author_name,
+            author_name=_shown_name(topic, author_name),
             is_own=topic.author_id == actor.user_id,
             post_count=count or 0,
             locked=topic.locked,
@@ -506,7 +612,7 @@ class Forum:
         return PostView(
             id=post.id,
             topic_id=post.topic_id,
-            author_name=author_name,
+            author_name=_shown_name(topic, author_name),
             is_own=own,
             is_first=post.id == first_id,
             body=post.body,
@@ -522,6 +628,11 @@ async def _section(session: AsyncSession, key: str) -> ForumSection:
     if section is None:
         raise NotFound(what=f"forum section {key}")
     return section
+
+
+def _shown_name(topic: ForumTopic, author_name: str | None) -> str | None:
+    """Return the author's name, or None in the section for public cases."""
+    return None if topic.section_key == WAY_OUT_SECTION else author_name
 
 
 async def _name(session: AsyncSession, user_id: int | None) -> str | None:

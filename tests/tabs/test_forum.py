@@ -27,11 +27,15 @@ async def _json(response: Any, status: int) -> Any:
 
 
 async def _open_topic(
-    tabs: TabsClient, user: SignedIn, title: str = "Родители не отвечают", body: str = "Что делать?"
+    tabs: TabsClient,
+    user: SignedIn,
+    title: str = "Родители не отвечают",
+    body: str = "Что делать?",
+    section: str = SECTION,
 ) -> dict[str, Any]:
     response = await tabs.request(
         "POST",
-        f"/api/v1/forum/sections/{SECTION}/topics",
+        f"/api/v1/forum/sections/{section}/topics",
         user,
         json={"title": title, "body": body},
     )
@@ -213,6 +217,58 @@ async def test_topic_fields_are_validated_in_english(tabs: TabsClient) -> None:
     assert errors["title"]["message"] == "«Title» must not contain line breaks or control characters."
     assert errors["body"]["code"] == "too_long"
     assert errors["body"]["message"] == "«Text» must be at most 10,000 characters; it has 10,001."
+
+
+INVISIBLE_TITLES = (
+    "\u200b\u200b",
+    "\u2060",
+    "\ufeff",
+    "\u0301\u0308",
+    " \u200b\u3164\u2800 ",
+)
+
+
+@pytest.mark.parametrize("title", INVISIBLE_TITLES, ids=ascii)
+async def test_invisible_title_is_required(tabs: TabsClient, title: str) -> None:
+    teacher = await tabs.sign_in("teacher")
+    response = await tabs.request(
+        "POST",
+        f"/api/v1/forum/sections/{SECTION}/topics",
+        teacher,
+        json={"title": title, "body": "Что делать?"},
+    )
+    body = await _json(response, 422)
+    assert [(error["field"], error["code"]) for error in body["errors"]] == [("title", "required")]
+    assert body["errors"][0]["message"] == "Поле «Заголовок» обязательно."
+    listed = await _json(
+        await tabs.request("GET", f"/api/v1/forum/sections/{SECTION}/topics", teacher), 200
+    )
+    assert listed["total"] == 0
+
+
+async def test_invisible_body_is_required(tabs: TabsClient) -> None:
+    teacher = await tabs.sign_in("teacher", locale="en-US")
+    response = await tabs.request(
+        "POST",
+        f"/api/v1/forum/sections/{SECTION}/topics",
+        teacher,
+        json={"title": "Родители", "body": "\u200b\n\ufeff"},
+    )
+    body = await _json(response, 422)
+    assert [(error["field"], error["code"]) for error in body["errors"]] == [("body", "required")]
+    assert body["errors"][0]["message"] == "«Text» is required."
+
+    topic = await _open_topic(tabs, teacher)
+    body = await _json(await _reply(tabs, teacher, topic["id"], "\u2060\u0301"), 422)
+    assert body["errors"][0]["code"] == "required"
+    page = await _json(await _topic(tabs, teacher, topic["id"]), 200)
+    assert page["total"] == 1
+
+
+async def test_title_with_zero_width_inside_is_accepted(tabs: TabsClient) -> None:
+    teacher = await tabs.sign_in("teacher")
+    topic = await _open_topic(tabs, teacher, title="Род\u200bители", body="e\u0301")
+    assert topic["title"] == "Род\u200bители"
 
 
 async def test_body_at_limit_is_accepted(tabs: TabsClient) -> None:
@@ -515,3 +571,182 @@ async def test_service_rejects_moderation_by_teacher(tabs: TabsClient) -> None:
 async def test_forum_needs_sign_in(tabs: TabsClient) -> None:
     response = await tabs.request("GET", "/api/v1/forum/sections")
     assert response.status == 401
+
+
+# ------------------------------------------------------------------ the section for public cases
+
+PERSONAL_DATA = (
+    "Иванова Петра из школы №57 выгнали с урока",
+    "Пишите мне: maria.k@school57.ru",
+    "Звоните: +7 916 123-45-67",
+    "Это было в школе № 1234 на прошлой неделе",
+)
+
+
+async def test_way_out_rejects_personal_data_in_russian(tabs: TabsClient) -> None:
+    teacher = await tabs.sign_in("teacher", "Мария Ковалёва")
+    response = await tabs.request(
+        "POST",
+        f"/api/v1/forum/sections/{WAY_OUT_SECTION}/topics",
+        teacher,
+        json={
+            "title": "Иванова Петра из школы №57",
+            "body": "Пишите: maria.k@school57.ru или +7 916 123-45-67",
+        },
+    )
+    body = await _json(response, 422)
+    errors = {error["field"]: error for error in body["errors"]}
+    assert set(errors) == {"title", "body"}
+    assert errors["title"]["code"] == "personal_data"
+    assert errors["body"]["code"] == "personal_data"
+    assert errors["title"]["message"].startswith("Похоже, в поле «Заголовок» есть персональные")
+    assert errors["body"]["message"].startswith("Похоже, в поле «Текст» есть персональные")
+
+    listed = await _json(
+        await tabs.request("GET", f"/api/v1/forum/sections/{WAY_OUT_SECTION}/topics", teacher),
+        200,
+    )
+    assert listed["total"] == 0
+
+
+async def test_way_out_rejects_personal_data_in_english(tabs: TabsClient) -> None:
+    teacher = await tabs.sign_in("teacher", locale="en-US")
+    response = await tabs.request(
+        "POST",
+        f"/api/v1/forum/sections/{WAY_OUT_SECTION}/topics",
+        teacher,
+        json={"title": "A pupil disrupts lessons", "body": "Write to maria.k@school57.ru"},
+    )
+    body = await _json(response, 422)
+    assert [(error["field"], error["code"]) for error in body["errors"]] == [
+        ("body", "personal_data")
+    ]
+    assert body["errors"][0]["message"].startswith("«Text» seems to contain personal data")
+
+
+@pytest.mark.parametrize("text", PERSONAL_DATA)
+async def test_way_out_reply_and_edit_reject_personal_data(tabs: TabsClient, text: str) -> None:
+    teacher = await tabs.sign_in("teacher")
+    topic = await _open_topic(
+        tabs, teacher, "Ученик срывает уроки", "Что делать?", section=WAY_OUT_SECTION
+    )
+    body = await _json(await _reply(tabs, teacher, topic["id"], text), 422)
+    assert body["errors"][0]["field"] == "body"
+    assert body["errors"][0]["code"] == "personal_data"
+
+    page = await _json(await _topic(tabs, teacher, topic["id"]), 200)
+    assert page["total"] == 1
+    post_id = page["items"][0]["id"]
+    response = await tabs.request(
+        "PUT", f"/api/v1/forum/posts/{post_id}", teacher, json={"body": text}
+    )
+    body = await _json(response, 422)
+    assert body["errors"][0]["code"] == "personal_data"
+    page = await _json(await _topic(tabs, teacher, topic["id"]), 200)
+    assert page["items"][0]["body"] == "Что делать?"
+    assert page["items"][0]["editedAt"] is None
+
+
+async def test_other_sections_keep_names(tabs: TabsClient) -> None:
+    teacher = await tabs.sign_in("teacher", "Мария Ковалёва")
+    topic = await _open_topic(tabs, teacher, body="Спросите Иванова Петра из школы №57")
+    assert topic["authorName"] == "Мария Ковалёва"
+    page = await _json(await _topic(tabs, await tabs.sign_in("teacher"), topic["id"]), 200)
+    assert page["items"][0]["authorName"] == "Мария Ковалёва"
+
+
+async def test_way_out_shows_no_author(tabs: TabsClient) -> None:
+    author = await tabs.sign_in("teacher", "Мария Ковалёва")
+    replier = await tabs.sign_in("teacher", "Пётр Смирнов")
+    moderator = await tabs.sign_in("moderator", "Ольга Модератор")
+    topic = await _open_topic(
+        tabs, author, "Ученик срывает уроки", "Что делать?", section=WAY_OUT_SECTION
+    )
+    assert topic["authorName"] is None
+    assert topic["isOwn"] is True
+    reply = await _json(await _reply(tabs, replier, topic["id"], "Поговорите с классом"), 201)
+    assert reply["authorName"] is None
+    assert reply["isOwn"] is True
+
+    for reader in (author, replier, moderator):
+        listed = await tabs.request(
+            "GET", f"/api/v1/forum/sections/{WAY_OUT_SECTION}/topics", reader
+        )
+        page = await _topic(tabs, reader, topic["id"])
+        for response in (listed, page):
+            text = await response.text()
+            assert response.status == 200, text
+            assert "Ковалёва" not in text
+            assert "Смирнов" not in text
+            assert "authorId" not in text
+        listed_body = await listed.json()
+        assert [item["authorName"] for item in listed_body["items"]] == [None]
+        page_body = await page.json()
+        assert page_body["topic"]["authorName"] is None
+        assert [post["authorName"] for post in page_body["items"]] == [None, None]
+        assert page_body["topic"]["isOwn"] is (reader is author)
+        assert [post["isOwn"] for post in page_body["items"]] == [
+            reader is author,
+            reader is replier,
+        ]
+
+    # The author still edits their own post, and the edit stays anonymous.
+    post_id = page_body["items"][0]["id"]
+    response = await tabs.request(
+        "PUT", f"/api/v1/forum/posts/{post_id}", author, json={"body": "Что делать теперь?"}
+    )
+    edited = await _json(response, 200)
+    assert edited["authorName"] is None
+    assert edited["canEdit"] is True
+    hidden = await _json(
+        await tabs.request("POST", f"/api/v1/forum/posts/{post_id}/hide", moderator), 200
+    )
+    assert hidden["authorName"] is None
+
+
+async def test_way_out_topic_stays_in_its_section(tabs: TabsClient) -> None:
+    author = await tabs.sign_in("teacher", "Мария Ковалёва")
+    moderator = await tabs.sign_in("moderator", locale="en-US")
+    topic = await _open_topic(
+        tabs, author, "Ученик срывает уроки", "Что делать?", section=WAY_OUT_SECTION
+    )
+    response = await tabs.request(
+        "POST",
+        f"/api/v1/forum/topics/{topic['id']}/move",
+        moderator,
+        json={"sectionKey": SECTION},
+    )
+    body = await _json(response, 409)
+    assert body["code"] == "anonymous_topic"
+    assert "shown by name" in body["detail"]
+    page = await _json(await _topic(tabs, author, topic["id"]), 200)
+    assert page["topic"]["sectionKey"] == WAY_OUT_SECTION
+    assert page["topic"]["authorName"] is None
+
+
+async def test_move_into_way_out_checks_personal_data(tabs: TabsClient) -> None:
+    author = await tabs.sign_in("teacher", "Мария Ковалёва")
+    moderator = await tabs.sign_in("moderator")
+    named = await _open_topic(tabs, author, body="Звоните: +7 916 123-45-67")
+    response = await tabs.request(
+        "POST",
+        f"/api/v1/forum/topics/{named['id']}/move",
+        moderator,
+        json={"sectionKey": WAY_OUT_SECTION},
+    )
+    body = await _json(response, 409)
+    assert body["code"] == "personal_data"
+    assert "Ничего не изменено" in body["detail"]
+    page = await _json(await _topic(tabs, author, named["id"]), 200)
+    assert page["topic"]["sectionKey"] == SECTION
+
+    clean = await _open_topic(tabs, author, title="Ученик срывает уроки")
+    response = await tabs.request(
+        "POST",
+        f"/api/v1/forum/topics/{clean['id']}/move",
+        moderator,
+        json={"sectionKey": WAY_OUT_SECTION},
+    )
+    moved = await _json(response, 200)
+    assert moved["sectionKey"] == WAY_OUT_SECTION
+    assert moved["authorName"] is None
