@@ -15,12 +15,19 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import expect
+from playwright.async_api import Locator, expect
 from sqlalchemy import select
 
 from teams_app.domain.enums import AssignmentStatus, CaseStatus
 from teams_app.storage.db import Database
-from teams_app.storage.models import Assignment, Case, QuestionRound, User
+from teams_app.storage.models import (
+    Assignment,
+    Case,
+    CaseQuestion,
+    CaseRevision,
+    QuestionRound,
+    User,
+)
 from teams_app.workflow import Workflow
 from teams_app.workflow.views import Actor
 from tests.bot.fake_connector import FakeConnector
@@ -72,6 +79,31 @@ TEXTS = {
         "offers": "Offers waiting for your answer",
         "availability": "Availability",
         "areas": "Your areas of advice: Class management and motivation.",
+    },
+}
+# What a mentor reads on the case page about the teacher's answers and actions.
+NEUTRAL_TEXTS = {
+    "ru": {
+        "case": "Кейс {number}",
+        "neutral": ("Что учитель уже предпринимал", "Вопрос наставнику"),
+        "teacher_only": ("Что вы уже предпринимали", "Ваш вопрос наставнику"),
+        "teacher": "Учитель",
+        "you": "Вы",
+        "submitted": "отправил(а) кейс",
+        "accepted": "принял(а) кейс",
+        "send_questions": "Отправить вопросы",
+        "rounds": "Вопросы и ответы",
+    },
+    "en": {
+        "case": "Case {number}",
+        "neutral": ("What the teacher has already tried", "The teacher's question to the mentor"),
+        "teacher_only": ("What you have already tried", "Your question to the mentor"),
+        "teacher": "The teacher",
+        "you": "You",
+        "submitted": "submitted the case",
+        "accepted": "accepted the case",
+        "send_questions": "Send the questions",
+        "rounds": "Questions and answers",
     },
 }
 COMBINATIONS = [("ru", "default"), ("ru", "dark"), ("en", "default"), ("en", "dark")]
@@ -298,6 +330,133 @@ async def test_case_page_fits_narrow_width(
     await save_screenshot(tab.page, "my-case-narrow-ru")
     assert await horizontal_overflow(tab.frame) == 0
     await check_accessibility(tab.frame)
+
+
+# Every checkbox and radio button of a form, with its id and the text of its labels.
+CONTROLS_SCRIPT = """
+(form) => [...form.querySelectorAll("input[type=checkbox], input[type=radio]")].map((input) => ({
+  id: input.id,
+  name: [...input.labels].map((label) => label.textContent.trim()).join(" "),
+}))
+"""
+
+
+async def _assert_controls_labelled(form: Locator) -> int:
+    """Check that each checkbox and radio button of ``form`` has its own id and label; return how many."""
+    controls = await form.evaluate(CONTROLS_SCRIPT)
+    ids = [control["id"] for control in controls]
+    assert all(ids), controls
+    assert len(set(ids)) == len(ids), sorted(ids)
+    unnamed = [control for control in controls if not control["name"]]
+    assert unnamed == []
+    return len(controls)
+
+
+async def test_case_form_ticks_boxes_by_label(
+    open_in_teams: OpenInTeams, server_workflow: Workflow, connector: FakeConnector
+) -> None:
+    teacher, _ = await people(server_workflow, connector, "ru")
+    tab = await open_in_teams("my", user_id=teacher.user_id, locale="ru-RU")
+    frame = tab.frame
+    await frame.get_by_role("button", name="Новый кейс").first.click()
+    await expect(frame.get_by_role("heading", level=1, name="Новый кейс")).to_be_visible()
+    form = frame.locator("form")
+    participants = frame.get_by_role("group", name="Участники ситуации")
+    rubrics = frame.get_by_role("group", name="Проблемные поля")
+    await expect(participants.get_by_role("checkbox")).to_have_count(18)
+    await expect(rubrics.get_by_role("checkbox")).to_have_count(12)
+    # 18 participants, 12 rubrics, 2 privacy and 3 urgency choices, 2 consent switches.
+    assert await _assert_controls_labelled(form) == 18 + 12 + 2 + 3 + 2
+    await check_accessibility(frame)
+
+    # A rejected submit marks the rubric group with its message.
+    await frame.get_by_role("button", name="Отправить кейс").click()
+    rubrics_message = "Поле «Проблемные поля»: выберите хотя бы один вариант."
+    await expect(rubrics).to_have_accessible_description(rubrics_message)
+    await check_accessibility(frame)
+
+    texts = {
+        "В чём суть проблемы": CASE_FORM["essence"],
+        "Что вы уже предпринимали": CASE_FORM["actions_taken"],
+        "Почему не получается": CASE_FORM["why_difficult"],
+        "Ваш вопрос наставнику": CASE_FORM["question"],
+    }
+    for label, text in texts.items():
+        await frame.get_by_role("textbox", name=re.compile(label)).fill(text)
+    # A click on the label text, not on the box, ticks each choice.
+    for label in ("Ученики 7 класса", "Родители", "Цифровые технологии", "Взаимодействие с родителями"):
+        await frame.get_by_text(label, exact=True).click()
+        await expect(frame.get_by_label(label, exact=True)).to_be_checked()
+    await expect(form.get_by_role("checkbox", checked=True)).to_have_count(4)
+    await frame.get_by_text("Нужен совет", exact=True).click()
+    await frame.get_by_role("radio", name=re.compile("^Анонимный")).check()
+    await save_screenshot(tab.page, "my-case-form-ticked-ru")
+    await frame.get_by_role("button", name="Отправить кейс").click()
+
+    await expect(frame.get_by_role("heading", level=1, name=re.compile(r"^Кейс \d{4}-\d{4}$"))).to_be_visible()
+    async with server_workflow.db.transaction() as session:
+        case = await session.scalar(select(Case).where(Case.teacher_id == teacher.user_id))
+        assert case is not None
+        revision = await session.scalar(select(CaseRevision).where(CaseRevision.case_id == case.id))
+    assert revision is not None
+    assert sorted(revision.participants) == ["form_7", "parents"]
+    assert sorted(revision.rubrics) == ["digital_technologies", "parents"]
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+async def test_mentor_asks_questions_by_label(
+    open_in_teams: OpenInTeams, server_workflow: Workflow, connector: FakeConnector, language: str
+) -> None:
+    texts = NEUTRAL_TEXTS[language]
+    teacher, mentor = await people(server_workflow, connector, language)
+    case_id, number = await offered_case(server_workflow, teacher, mentor)
+    await server_workflow.accept(mentor, await _assignment_of(server_workflow, case_id))
+    suggested = await server_workflow.suggested_questions(case_id, LOCALES[language])
+    chosen = [suggested[1], suggested[4]]
+
+    tab = await open_in_teams(
+        "my", user_id=mentor.user_id, locale=LOCALES[language], sub_entity_id=f"/cases/{case_id}"
+    )
+    frame = tab.frame
+    await expect(frame.get_by_role("heading", level=1, name=texts["case"].format(number=number))).to_be_visible()
+    form = frame.locator("section#ask-questions form")
+    await expect(form.get_by_role("checkbox")).to_have_count(len(suggested))
+    assert await _assert_controls_labelled(form) == len(suggested)
+
+    # The mentor reads the teacher's answers under labels about the teacher.
+    page_text = await frame.locator("main").inner_text()
+    for label in texts["neutral"]:
+        assert label in page_text
+    for label in texts["teacher_only"]:
+        assert label not in page_text
+    # The history calls the mentor "you" for their own action only.
+    events = frame.locator("section#history li")
+    await expect(events.filter(has_text=texts["accepted"])).to_have_count(1)
+    submitted = await events.filter(has_text=texts["submitted"]).inner_text()
+    accepted = await events.filter(has_text=texts["accepted"]).inner_text()
+    assert f"{texts['teacher']}\n" in submitted or f"{texts['teacher']} " in submitted
+    assert texts["you"] not in submitted
+    assert texts["you"] in accepted
+    await check_accessibility(frame)
+
+    for question in chosen:
+        await form.get_by_text(question.text, exact=True).click()
+        await expect(form.get_by_label(question.text, exact=True)).to_be_checked()
+    await expect(form.get_by_role("checkbox", checked=True)).to_have_count(2)
+    await save_screenshot(tab.page, f"my-mentor-questions-{language}")
+    await form.get_by_role("button", name=texts["send_questions"]).click()
+    await expect(frame.get_by_role("heading", name=texts["rounds"])).to_be_visible()
+
+    async with server_workflow.db.transaction() as session:
+        asked = list(
+            await session.scalars(
+                select(CaseQuestion)
+                .join(QuestionRound, CaseQuestion.round_id == QuestionRound.id)
+                .where(QuestionRound.case_id == case_id)
+            )
+        )
+    assert sorted(question.suggested_key or "" for question in asked) == sorted(q.key for q in chosen)
+    assert sorted(question.text for question in asked) == sorted(q.text for q in chosen)
 
 
 async def _message_arrives(connector: FakeConnector, conversation_id: str, text: str) -> bool:

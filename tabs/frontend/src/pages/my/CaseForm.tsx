@@ -16,6 +16,7 @@ import { useT } from "../../i18n";
 import { FormField, problemFields } from "../../ui/FormField";
 import { Loading } from "../../ui/Loading";
 import { ProblemBanner } from "../../ui/ProblemBanner";
+import { ChoiceGroup } from "./ChoiceGroup";
 import { characterCount, participantLabel, useCommonStyles, useFormOptions } from "./common";
 import type { CaseFormValues, Revision } from "./types";
 
@@ -28,8 +29,6 @@ const useStyles = makeStyles({
     // A stretched checkbox centres a one-line label against a neighbour's two lines.
     alignItems: "start",
   },
-  fieldset: { border: "none", margin: 0, padding: 0, minWidth: 0 },
-  legend: { fontWeight: tokens.fontWeightSemibold, padding: 0, marginBottom: tokens.spacingVerticalXS },
 });
 
 export const EMPTY_FORM: CaseFormValues = {
@@ -119,36 +118,30 @@ export function CaseForm({ initial, submitLabel, busy, problem, onSubmit, onCanc
           </FormField>
         );
       })}
-      <FormField name="participants" problem={problem}>
-        <fieldset className={styles.fieldset}>
-          <legend className={styles.legend}>{t("my.field.participants")}</legend>
-          <div className={styles.choices}>
-            {options.participants.map((key) => (
-              <Checkbox
-                key={key}
-                label={participantLabel(t, key)}
-                checked={values.participants.includes(key)}
-                onChange={(_, data) => toggle("participants", key, Boolean(data.checked))}
-              />
-            ))}
-          </div>
-        </fieldset>
-      </FormField>
-      <FormField name="rubrics" problem={problem}>
-        <fieldset className={styles.fieldset}>
-          <legend className={styles.legend}>{t("my.field.rubrics")}</legend>
-          <div className={styles.choices}>
-            {options.rubrics.map((rubric) => (
-              <Checkbox
-                key={rubric.key}
-                label={rubric.title}
-                checked={values.rubrics.includes(rubric.key)}
-                onChange={(_, data) => toggle("rubrics", rubric.key, Boolean(data.checked))}
-              />
-            ))}
-          </div>
-        </fieldset>
-      </FormField>
+      <ChoiceGroup names={["participants"]} legend={t("my.field.participants")} problem={problem}>
+        <div className={styles.choices}>
+          {options.participants.map((key) => (
+            <Checkbox
+              key={key}
+              label={participantLabel(t, key)}
+              checked={values.participants.includes(key)}
+              onChange={(_, data) => toggle("participants", key, Boolean(data.checked))}
+            />
+          ))}
+        </div>
+      </ChoiceGroup>
+      <ChoiceGroup names={["rubrics"]} legend={t("my.field.rubrics")} problem={problem}>
+        <div className={styles.choices}>
+          {options.rubrics.map((rubric) => (
+            <Checkbox
+              key={rubric.key}
+              label={rubric.title}
+              checked={values.rubrics.includes(rubric.key)}
+              onChange={(_, data) => toggle("rubrics", rubric.key, Boolean(data.checked))}
+            />
+          ))}
+        </div>
+      </ChoiceGroup>
       <FormField name="privacy" problem={problem} label={t("my.field.privacy")} required>
         <RadioGroup value={values.privacy} onChange={(_, data) => set("privacy", data.value as CaseFormValues["privacy"])}>
           {options.privacy.map((key) => (

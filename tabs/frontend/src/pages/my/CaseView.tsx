@@ -13,7 +13,7 @@ import { ArrowLeftRegular, ChatRegular } from "@fluentui/react-icons";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiProblem, useApi } from "../../api";
 import { useFormat } from "../../format";
-import { useT } from "../../i18n";
+import { useT, type Translate } from "../../i18n";
 import { Loading } from "../../ui/Loading";
 import { PageLayout } from "../../ui/PageLayout";
 import { ProblemBanner } from "../../ui/ProblemBanner";
@@ -53,6 +53,14 @@ const useStyles = makeStyles({
 });
 
 const REVISION_FIELDS = ["essence", "actionsTaken", "whyDifficult", "question"] as const;
+
+// Fields whose own label speaks to the teacher ("What you have already tried").
+const NEUTRAL_FIELDS = new Set(["actionsTaken", "whyDifficult", "question", "willDo", "whatChanged"]);
+
+/** Label a field of the teacher's answers: to the teacher as "you", to a mentor or moderator in the third person. */
+function fieldLabel(t: Translate, name: string, relation: CaseDetail["viewerRelation"]): string {
+  return relation !== "teacher" && NEUTRAL_FIELDS.has(name) ? t(`my.neutralField.${name}`) : t(`my.field.${name}`);
+}
 
 export function CaseView({ caseId }: { caseId: number }) {
   const t = useT();
@@ -168,9 +176,9 @@ export function CaseView({ caseId }: { caseId: number }) {
         {detail.reflection ? (
           <Section title={t("my.reflection.done")} id="reflection-done">
             <dl className={styles.fields}>
-              <dt className={styles.term}>{t("my.field.willDo")}</dt>
+              <dt className={styles.term}>{fieldLabel(t, "willDo", relation)}</dt>
               <dd className={styles.definition}>{detail.reflection.willDo}</dd>
-              <dt className={styles.term}>{t("my.field.whatChanged")}</dt>
+              <dt className={styles.term}>{fieldLabel(t, "whatChanged", relation)}</dt>
               <dd className={styles.definition}>{detail.reflection.whatChanged}</dd>
               <dt className={styles.term}>{t("my.field.usefulness")}</dt>
               <dd className={styles.definition}>{t("my.reflection.rating", { rating: detail.reflection.usefulness })}</dd>
@@ -234,12 +242,12 @@ function RevisionsSection({ detail }: { detail: CaseDetail }) {
           ))}
         </div>
       ) : null}
-      <RevisionFields revision={revision} />
+      <RevisionFields revision={revision} relation={detail.viewerRelation} />
     </Section>
   );
 }
 
-function RevisionFields({ revision }: { revision: Revision }) {
+function RevisionFields({ revision, relation }: { revision: Revision; relation: CaseDetail["viewerRelation"] }) {
   const t = useT();
   const styles = useStyles();
   const { options } = useFormOptions();
@@ -256,7 +264,7 @@ function RevisionFields({ revision }: { revision: Revision }) {
       {REVISION_FIELDS.map((name) => (
         <div key={name}>
           <dt className={styles.term}>
-            {t(`my.field.${name}`)} {mark(name)}
+            {fieldLabel(t, name, relation)} {mark(name)}
           </dt>
           <dd className={styles.definition}>{revision[name]}</dd>
         </div>

@@ -19,6 +19,7 @@ import { useT } from "../../i18n";
 import { FormField, problemFields } from "../../ui/FormField";
 import { Loading } from "../../ui/Loading";
 import { ProblemBanner } from "../../ui/ProblemBanner";
+import { ChoiceGroup } from "./ChoiceGroup";
 import { Section, characterCount, useCaseOperation, useCommonStyles, type CaseHandlers } from "./common";
 import type { CaseDetail, LibraryHit, SuggestedQuestion } from "./types";
 
@@ -146,7 +147,7 @@ function QuestionsForm({ detail, handlers }: ActionProps) {
           <ProblemBanner problem={operation.problem} fieldsShownInline={problemFields(operation.problem)} />
         ) : null}
         {suggested === null && !loadProblem ? <Loading /> : null}
-        <FormField name="questions" problem={operation.problem}>
+        <ChoiceGroup names={["questions", "suggestedKeys"]} legend={t("my.questions.suggested")} problem={operation.problem}>
           <div className={common.stack}>
             {groups.map(([group, questions]) => (
               <fieldset key={group} className={styles.fieldset}>
@@ -170,7 +171,7 @@ function QuestionsForm({ detail, handlers }: ActionProps) {
               </fieldset>
             ))}
           </div>
-        </FormField>
+        </ChoiceGroup>
         <FormField
           name="customQuestions"
           problem={operation.problem}
@@ -248,52 +249,49 @@ function SolutionForm({ detail, handlers }: ActionProps) {
         >
           <Textarea value={text} onChange={(_, data) => setText(data.value)} resize="vertical" rows={6} />
         </FormField>
-        <FormField name="materialIds" problem={operation.problem}>
-          <fieldset className={styles.fieldset}>
-            <legend className={styles.legend}>{t("my.field.materialIds")}</legend>
-            <div className={styles.search}>
-              <FormField name="q" label={t("my.solution.search")}>
-                <Input
-                  value={query}
-                  onChange={(_, data) => setQuery(data.value)}
-                  onKeyDown={(event) => {
-                    if (event.key === "Enter") {
-                      event.preventDefault();
-                      setSearch(query);
-                    }
-                  }}
-                />
-              </FormField>
-              <Button type="button" icon={<SearchRegular />} onClick={() => setSearch(query)}>
-                {t("my.solution.find")}
-              </Button>
-            </div>
-            {loadProblem ? <ProblemBanner problem={loadProblem} /> : null}
-            {materials === null && !loadProblem ? <Loading /> : null}
-            {materials !== null && shown.length === 0 ? <Caption1>{t("my.solution.noMaterials")}</Caption1> : null}
-            <div className={styles.materials}>
-              {shown.map((hit) => (
-                <Checkbox
-                  key={hit.entryId}
-                  checked={chosen.includes(hit.entryId)}
-                  onChange={(_, data) =>
-                    setChosen((current) =>
-                      data.checked ? [...current, hit.entryId] : current.filter((id) => id !== hit.entryId),
-                    )
+        <ChoiceGroup names={["materialIds"]} legend={t("my.field.materialIds")} problem={operation.problem}>
+          <div className={styles.search}>
+            <FormField name="q" label={t("my.solution.search")}>
+              <Input
+                value={query}
+                onChange={(_, data) => setQuery(data.value)}
+                onKeyDown={(event) => {
+                  if (event.key === "Enter") {
+                    event.preventDefault();
+                    setSearch(query);
                   }
-                  label={
-                    <>
-                      {hit.title}{" "}
-                      <Link href={`/tabs/library#/entries/${hit.entryId}`} target="_blank">
-                        {t("my.solution.open")}
-                      </Link>
-                    </>
-                  }
-                />
-              ))}
-            </div>
-          </fieldset>
-        </FormField>
+                }}
+              />
+            </FormField>
+            <Button type="button" icon={<SearchRegular />} onClick={() => setSearch(query)}>
+              {t("my.solution.find")}
+            </Button>
+          </div>
+          {loadProblem ? <ProblemBanner problem={loadProblem} /> : null}
+          {materials === null && !loadProblem ? <Loading /> : null}
+          {materials !== null && shown.length === 0 ? <Caption1>{t("my.solution.noMaterials")}</Caption1> : null}
+          <div className={styles.materials}>
+            {shown.map((hit) => (
+              <Checkbox
+                key={hit.entryId}
+                checked={chosen.includes(hit.entryId)}
+                onChange={(_, data) =>
+                  setChosen((current) =>
+                    data.checked ? [...current, hit.entryId] : current.filter((id) => id !== hit.entryId),
+                  )
+                }
+                label={
+                  <>
+                    {hit.title}{" "}
+                    <Link href={`/tabs/library#/entries/${hit.entryId}`} target="_blank">
+                      {t("my.solution.open")}
+                    </Link>
+                  </>
+                }
+              />
+            ))}
+          </div>
+        </ChoiceGroup>
         <div className={common.buttons}>
           <Button appearance="primary" type="submit" disabled={operation.busy}>
             {operation.busy ? t("form.saving") : t("my.solution.send")}
