@@ -155,7 +155,7 @@ def _query_date(ctx: ApiContext, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationFailed([FieldError(name, "invalid_date_time")]) from None
+        raise ValidationFailed([FieldError(name, "invalid_date")]) from None
 
 
 # ------------------------------------------------------------------ events

@@ -105,11 +105,12 @@ FIELD_LABELS: dict[str, str] = {
     "body": N_("Text"),
     "sectionKey": N_("Forum section"),
     # Fields of the library tab: search parameters, the material form and a
-    # moderator's edits of an entry, named as the API names them.
+    # moderator's edits of an entry, named as the API names them. The library
+    # search and the calendar both name their date range "from" and "to".
     "q": N_("Search text"),
     "type": N_("Entry type"),
-    "from": N_("Published from"),
-    "to": N_("Published until"),
+    "from": N_("From"),
+    "to": N_("To"),
     "status": N_("Status"),
     "sort": N_("Sort order"),
     "summary": N_("Summary"),
@@ -291,6 +292,7 @@ _ERROR_MESSAGES = {
     ),
     "ends_before_start": N_("«{field}» must be later than the start."),
     "too_long_duration": N_("«{field}»: an event may last at most {limit} days."),
+    "range_too_long": N_("«{field}»: the date range may be at most {limit} days long."),
     "in_the_past": N_("«{field}» must not be in the past."),
     "too_far_ahead": N_("«{field}» must be at most {limit} years from now."),
     "invalid_url": N_("«{field}» must be a web address that starts with https://."),

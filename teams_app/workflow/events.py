@@ -266,7 +266,7 @@ class Events:
                 raise ValidationFailed([FieldError("to", "ends_before_start")])
             if (end - start).days > MAX_CALENDAR_DAYS:
                 raise ValidationFailed(
-                    [FieldError("to", "too_long_duration", limit=MAX_CALENDAR_DAYS)]
+                    [FieldError("to", "range_too_long", limit=MAX_CALENDAR_DAYS)]
                 )
             # Midnight can fall in a gap in a few zones; the next valid minute is used.
             range_start = _midnight_utc(start, zone)

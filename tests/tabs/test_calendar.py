@@ -817,3 +817,56 @@ async def test_capacity_holds_for_many_concurrent_registrations(tabs: TabsClient
                 select(func.count()).where(EventRegistration.event_id == event["id"])
             )
         assert stored == 3
+
+
+CALENDAR_QUERY_ERRORS = (
+    (
+        "ru-RU",
+        "?from=2026-01-01&to=2027-12-31",
+        "to",
+        "range_too_long",
+        "Поле «По»: диапазон дат может быть не длиннее 100 дней.",
+    ),
+    (
+        "en-US",
+        "?from=2026-01-01&to=2027-12-31",
+        "to",
+        "range_too_long",
+        "«To»: the date range may be at most 100 days long.",
+    ),
+    (
+        "ru-RU",
+        "?from=2026-12-01T00:00:00Z",
+        "from",
+        "invalid_date",
+        "Поле «С» должно содержать дату в виде 2030-05-14.",
+    ),
+    (
+        "en-US",
+        "?from=2026-12-01&to=01.01.2027",
+        "to",
+        "invalid_date",
+        "«To» must be a date such as 2030-05-14.",
+    ),
+    (
+        "en-US",
+        "?from=2026-12-01&to=2026-12-01",
+        "to",
+        "ends_before_start",
+        "«To» must be later than the start.",
+    ),
+)
+
+
+@pytest.mark.parametrize(("locale", "query", "field", "code", "message"), CALENDAR_QUERY_ERRORS)
+async def test_calendar_range_errors_name_the_range(
+    tabs: TabsClient, locale: str, query: str, field: str, code: str, message: str
+) -> None:
+    user = await tabs.sign_in("teacher", locale=locale)
+    response = await tabs.request("GET", f"/api/v1/calendar{query}", user)
+    assert response.status == 422, await response.text()
+    errors = (await response.json())["errors"]
+    assert [(error["field"], error["code"]) for error in errors] == [(field, code)]
+    assert errors[0]["message"] == message
+    assert "Published" not in errors[0]["message"]
+    assert "event may last" not in errors[0]["message"]
