@@ -118,6 +118,12 @@ async def messages(request: web.Request) -> web.Response:
     """Pass one activity from the Bot Connector to the bot and return its response."""
     if "application/json" not in request.headers.get("Content-Type", ""):
         raise web.HTTPUnsupportedMediaType(text="expected Content-Type: application/json")
+    # The SDK parses the body itself and answers 500 when it is not JSON.
+    try:
+        await request.json()
+    except ValueError:
+        logger.info("activity rejected: the body is not valid JSON")
+        raise web.HTTPBadRequest(text="the request body is not valid JSON") from None
     adapter = request.app[ADAPTER_KEY]
     response = await adapter.process(request, request.app[BOT_KEY])
     return response if response is not None else web.Response(status=201)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -80,6 +81,9 @@ def _api_handler(endpoint: Endpoint):  # type: ignore[no-untyped-def]
                 request, services, settings, required=endpoint.access.value != "public"
             )
             locale = request_locale(request, actor.locale if actor else None, locale)
+            if actor is not None:
+                # Services pick labels by the actor's locale; follow the page's language.
+                actor = dataclasses.replace(actor, locale=locale)
             if not endpoint.access.allows(actor):
                 raise ApiProblem(
                     403, "forbidden", N_("Your role does not allow this action.")

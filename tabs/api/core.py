@@ -40,6 +40,9 @@ API_PREFIX = "/api/v1"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # A JSON request body larger than this is rejected before it is parsed.
 MAX_JSON_BODY = 256 * 1024
+# Whole numbers in requests must fit a 32-bit signed integer, the Integer
+# column of PostgreSQL; larger ids would fail in the database.
+MAX_REQUEST_INT = 2**31 - 1
 
 
 class Access(enum.Enum):
@@ -121,7 +124,7 @@ class ApiContext:
                 limit=MAX_JSON_BODY,
             )
         try:
-            body = json.loads(raw or b"{}")
+            body = json.loads(raw or b"{}", parse_int=_bounded_int, parse_constant=_no_constant)
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise ApiProblem(400, "invalid_json", N_("The request body is not valid JSON.")) from None
         if not isinstance(body, dict):
@@ -133,10 +136,11 @@ class ApiContext:
         raw = self.request.query.get(name)
         if raw is None or raw == "":
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValidationFailed([FieldError(name, "not_a_number")]) from None
+        digits = raw.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):
+            raise ValidationFailed([FieldError(name, "not_a_number")])
+        # Python refuses to parse numbers of thousands of digits; these are out of range anyway.
+        value = int(raw) if len(digits) <= 18 else (minimum - 1 if raw[0] == "-" else maximum + 1)
         if value < minimum:
             raise ValidationFailed([FieldError(name, "too_small", limit=minimum, actual=value)])
         if value > maximum:
@@ -144,11 +148,28 @@ class ApiContext:
         return value
 
     def path_int(self, name: str) -> int:
-        """Read an integer path parameter; anything else is a 404."""
+        """Read an integer path parameter; anything else, such as "²" or "１", is a 404."""
         raw = self.request.match_info.get(name, "")
-        if not raw.isdigit() or len(raw) > 18:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_REQUEST_INT:
             raise NotFound(what=raw)
         return int(raw)
+
+
+def _bounded_int(text: str) -> int:
+    value = int(text)
+    if abs(value) > MAX_REQUEST_INT:
+        raise ApiProblem(
+            422,
+            "number_out_of_range",
+            N_("The number {value} in the request is out of range; the maximum is {limit}."),
+            value=text[:30],
+            limit=MAX_REQUEST_INT,
+        )
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ApiProblem(400, "invalid_json", N_("The request body is not valid JSON."))
 
 
 Handler = Callable[[web.Request, ApiContext], Awaitable[Any]]

@@ -31,9 +31,22 @@ class NotFound(DomainError):
     message_id = N_("Not found: {what}.")
 
 
+# Names of the roles in messages, by the stored value of ``Role``.
+ROLE_NAMES = {
+    "teacher": N_("Teacher"),
+    "mentor": N_("Mentor"),
+    "moderator": N_("Moderator"),
+    "admin": N_("Administrator"),
+}
+
+
 class NotPermitted(DomainError):
     code = "not_permitted"
     message_id = N_("You are not allowed to do this: it needs the role «{role}».")
+
+    def render(self, translate: Translator) -> str:
+        role = str(self.fields.get("role", ""))
+        return translate(self.message_id, role=translate(ROLE_NAMES.get(role, role)))
 
 
 class StaleAction(DomainError):

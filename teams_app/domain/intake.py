@@ -57,6 +57,9 @@ FIELD_LABELS: dict[str, str] = {
     "away_until": N_("Away until"),
     "mentor": N_("Mentor"),
     "title": N_("Title"),
+    # Paging of every list in the tabs.
+    "offset": N_("Start of the page"),
+    "limit": N_("Page size"),
     # Fields of the event form in the calendar tab, named as the API body names them.
     "kind": N_("Event format"),
     "description": N_("Description"),
@@ -314,6 +317,9 @@ _ERROR_MESSAGES = {
     ),
     "before_start": N_("«{field}» must not be earlier than the start date."),
     "item_count": N_("«{field}» must list all {limit} items, in their order."),
+    # Numbers in query parameters, such as the offset and limit of a page.
+    "too_small": N_("«{field}» must be at least {limit}."),
+    "too_large": N_("«{field}» must be at most {limit}."),
     # The period of the statistics.
     "date_out_of_range": N_("«{field}» must be a date from 2000-01-01 to 2099-12-31."),
     "period_too_long": N_("«{field}»: the period may be at most {limit} years long."),

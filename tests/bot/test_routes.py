@@ -79,3 +79,10 @@ async def test_shutdown_cancels_stuck_delivery(
 
     assert "deliveries cancelled at shutdown count=1" in caplog.messages
     await notifier.wait_idle()
+
+
+async def test_invalid_json_activity_is_400(chat: TeamsChat) -> None:
+    response = await chat.client.post(
+        "/api/messages", data=b"{", headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400

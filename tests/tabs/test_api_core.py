@@ -117,3 +117,62 @@ async def test_demo_users_cover_every_role(tabs: TabsClient) -> None:
     users = await (await tabs.request("GET", "/api/v1/demo/users")).json()
     roles = {role for user in users for role in user["roles"]}
     assert {"teacher", "mentor", "moderator"} <= roles
+
+
+async def test_huge_number_in_body(tabs: TabsClient) -> None:
+    response = await tabs.request(
+        "POST",
+        "/api/v1/demo/sessions",
+        data=b'{"userId": 10000000000000000000}',
+        headers={"Content-Type": "application/json", "Accept-Language": "en"},
+    )
+    assert response.status == 422
+    body = await response.json()
+    assert body["code"] == "number_out_of_range"
+    assert "10000000000000000000" in body["detail"]
+
+
+async def test_non_ascii_digit_path_is_404(tabs: TabsClient) -> None:
+    user = await tabs.sign_in("teacher")
+    for raw in ("%C2%B2", "%EF%BC%91", "%D9%A3", "99999999999"):
+        response = await tabs.request("GET", f"/api/v1/news/{raw}", user)
+        assert response.status == 404, raw
+        assert (await response.json())["code"] == "not_found"
+
+
+async def test_paging_limit_message(tabs: TabsClient) -> None:
+    user = await tabs.sign_in("teacher")
+    response = await tabs.request(
+        "GET", "/api/v1/news?limit=100000", user, headers={"Accept-Language": "ru-RU"}
+    )
+    assert response.status == 422
+    error = (await response.json())["errors"][0]
+    assert error["field"] == "limit"
+    assert "Размер страницы" in error["message"]
+    assert str(error["limit"]) in error["message"]
+
+
+async def test_paging_offset_huge(tabs: TabsClient) -> None:
+    user = await tabs.sign_in("teacher")
+    response = await tabs.request("GET", "/api/v1/news?offset=99999999999999999999999", user)
+    assert response.status == 422
+    assert (await response.json())["errors"][0]["code"] == "too_large"
+
+
+async def test_role_name_translated(tabs: TabsClient) -> None:
+    user = await tabs.sign_in("teacher")
+    response = await tabs.request(
+        "GET", "/api/v1/stats/overview", user, headers={"Accept-Language": "ru-RU"}
+    )
+    assert response.status == 403
+    assert "moderator" not in (await response.json())["detail"]
+
+
+async def test_page_language_wins(tabs: TabsClient) -> None:
+    user = await tabs.sign_in("teacher", locale="ru-RU")
+    response = await tabs.request(
+        "GET", "/api/v1/forum/sections", user, headers={"Accept-Language": "en-US"}
+    )
+    assert response.status == 200
+    text = await response.text()
+    assert "Looking for a way out together" in text
