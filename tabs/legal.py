@@ -34,6 +34,12 @@ def setup_legal_pages(app: web.Application, settings: Settings) -> None:
     for document in DOCUMENTS:
         app.router.add_get(f"/{document}", handler(document))
     app.router.add_get("/", _home)
+    app.router.add_get("/favicon.ico", _favicon)
+
+
+async def _favicon(request: web.Request) -> web.Response:
+    """Point browsers that ask for the classic icon path at the app's icon."""
+    raise web.HTTPMovedPermanently("/static/icon.png")
 
 
 async def _home(request: web.Request) -> web.Response:

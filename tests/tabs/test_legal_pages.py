@@ -27,3 +27,9 @@ async def test_home_leads_to_tabs(tabs: TabsClient) -> None:
     response = await tabs.request("GET", "/", allow_redirects=False)
     assert response.status == 302
     assert response.headers["Location"] == "/tabs/"
+
+
+async def test_favicon_served(tabs: TabsClient) -> None:
+    response = await tabs.request("GET", "/favicon.ico")
+    assert response.status == 200
+    assert response.content_type == "image/png"
