@@ -46,6 +46,8 @@ TEXTS = {
         "hide": "Hide",
         "hidden": "Hidden",
         "required": "«Title» is required.",
+        "participant": "Participant",
+        "participant_you": "Participant (you)",
     },
     "ru": {
         "heading": "Форум",
@@ -60,6 +62,8 @@ TEXTS = {
         "hide": "Скрыть",
         "hidden": "Скрыто",
         "required": "Поле «Заголовок» обязательно.",
+        "participant": "Участник",
+        "participant_you": "Участник (вы)",
     },
 }
 # Markup in a title and a post must show as typed, never as elements.
@@ -132,6 +136,11 @@ async def test_post_topic_and_reply(
     await expect(frame.get_by_text("Начните с благодарности.")).to_be_visible()
     await expect(frame.get_by_role("textbox", name=texts["reply"])).to_have_value("")
     await no_injected_markup(frame)
+    # The section for public cases names no author, the viewer included.
+    await expect(
+        frame.get_by_role("heading", level=3, name=texts["participant_you"], exact=True)
+    ).to_have_count(2)
+    await expect(frame.get_by_text("Вера Учителева")).to_have_count(0)
     await save_screenshot(tab.page, f"forum-topic-{language}")
     await check_accessibility(frame)
 
@@ -165,6 +174,12 @@ async def test_moderator_hides_post(
     frame = tab.frame
     reply = frame.locator("article", has_text="An off-topic reply to hide")
     await expect(reply).to_be_visible()
+    # Moderators, too, see no author name in the section for public cases.
+    await expect(
+        frame.get_by_role("heading", level=3, name=texts["participant"], exact=True)
+    ).to_have_count(2)
+    for name in ("Вера Учителева", "Пётр Спорщиков"):
+        await expect(frame.get_by_text(name)).to_have_count(0)
     await reply.get_by_role("button", name=texts["hide"]).click()
     await expect(reply.get_by_text(texts["hidden"], exact=True)).to_be_visible()
     await save_screenshot(tab.page, f"forum-moderator-hid-post-{language}")
@@ -178,6 +193,9 @@ async def test_moderator_hides_post(
         sub_entity_id=f"/topics/{topic_id}",
     )
     await expect(other.frame.get_by_text("Second paragraph.")).to_be_visible()
+    await expect(
+        other.frame.get_by_role("heading", level=3, name=texts["participant_you"], exact=True)
+    ).to_have_count(1)
     await expect(other.frame.get_by_text("An off-topic reply to hide")).to_have_count(0)
     await expect(other.frame.get_by_role("button", name=texts["hide"])).to_have_count(0)
 

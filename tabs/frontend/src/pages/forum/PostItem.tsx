@@ -9,16 +9,18 @@ import { useT } from "../../i18n";
 import { FormField, problemFields } from "../../ui/FormField";
 import { ProblemBanner } from "../../ui/ProblemBanner";
 import { Paragraphs } from "../news/Paragraphs";
-import { CharacterCount, HiddenBadge, textLength, useForumStyles } from "./common";
+import { CharacterCount, HiddenBadge, textLength, useAuthorLabel, useForumStyles } from "./common";
 import { POST_LIMIT, type Post } from "./types";
 
 export interface PostItemProps {
   post: Post;
+  /** The topic's section, which decides whether authors are named. */
+  sectionKey: string;
   moderator: boolean;
   onChange(post: Post): void;
 }
 
-export function PostItem({ post, moderator, onChange }: PostItemProps) {
+export function PostItem({ post, sectionKey, moderator, onChange }: PostItemProps) {
   const t = useT();
   const api = useApi();
   const format = useFormat();
@@ -28,7 +30,7 @@ export function PostItem({ post, moderator, onChange }: PostItemProps) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | Error | null>(null);
   const headingId = `post-${post.id}-author`;
-  const author = post.authorName ?? t("forum.formerMember");
+  const author = useAuthorLabel(sectionKey)(post);
 
   const run = async (action: () => Promise<Post>) => {
     setBusy(true);

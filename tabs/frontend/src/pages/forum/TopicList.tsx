@@ -11,13 +11,14 @@ import { EmptyState } from "../../ui/EmptyState";
 import { Loading } from "../../ui/Loading";
 import { Paging } from "../../ui/Paging";
 import { ProblemBanner } from "../../ui/ProblemBanner";
-import { Crumbs, HiddenBadge, LockedBadge, useForumStyles } from "./common";
+import { Crumbs, HiddenBadge, LockedBadge, useAuthorLabel, useForumStyles } from "./common";
 import type { TopicList as TopicListData } from "./types";
 
 const PAGE_SIZE = 20;
 
 export function TopicList({ sectionKey }: { sectionKey: string }) {
   const t = useT();
+  const authorLabel = useAuthorLabel(sectionKey);
   const api = useApi();
   const format = useFormat();
   const route = useRoute();
@@ -80,7 +81,7 @@ export function TopicList({ sectionKey }: { sectionKey: string }) {
                     <Link href={`#/topics/${topic.id}`}>{topic.title}</Link>
                   </h3>
                   <Caption1 className={styles.meta}>
-                    <span>{topic.authorName ?? t("forum.formerMember")}</span>
+                    <span>{authorLabel(topic)}</span>
                     <span>{t("forum.postCount", { count: topic.postCount })}</span>
                     <span>
                       {t("forum.lastPost")}{" "}

@@ -20,7 +20,15 @@ import { FormField, problemFields } from "../../ui/FormField";
 import { Loading } from "../../ui/Loading";
 import { Paging } from "../../ui/Paging";
 import { ProblemBanner } from "../../ui/ProblemBanner";
-import { CharacterCount, Crumbs, HiddenBadge, LockedBadge, textLength, useForumStyles } from "./common";
+import {
+  CharacterCount,
+  Crumbs,
+  HiddenBadge,
+  LockedBadge,
+  textLength,
+  useAuthorLabel,
+  useForumStyles,
+} from "./common";
 import { ModeratorBar } from "./ModeratorBar";
 import { PostItem } from "./PostItem";
 import { POST_LIMIT, type Post, type Topic, type TopicPage } from "./types";
@@ -37,6 +45,7 @@ export function TopicThread({ topicId }: { topicId: number }) {
   const moderator = session.hasRole("moderator");
   const offset = Math.max(0, Number(route.params.get("offset")) || 0);
   const [data, setData] = useState<TopicPage | null>(null);
+  const authorLabel = useAuthorLabel(data?.topic.sectionKey ?? "");
   const [loadProblem, setLoadProblem] = useState<ApiProblem | Error | null>(null);
   const [reply, setReply] = useState("");
   const [busy, setBusy] = useState(false);
@@ -116,7 +125,7 @@ export function TopicThread({ topicId }: { topicId: number }) {
             {topic.title}
           </h2>
           <Caption1 className={styles.meta}>
-            <span>{t("forum.startedBy", { author: topic.authorName ?? t("forum.formerMember") })}</span>
+            <span>{t("forum.startedBy", { author: authorLabel(topic) })}</span>
             <time dateTime={topic.createdAt}>{format.dateTime(topic.createdAt)}</time>
             <span>{t("forum.postCount", { count: topic.postCount })}</span>
             {topic.locked ? <LockedBadge /> : null}
@@ -128,7 +137,13 @@ export function TopicThread({ topicId }: { topicId: number }) {
         {data.items.length === 0 ? <Body1>{t("forum.noPosts")}</Body1> : null}
         <ul className={styles.list} aria-label={t("forum.posts")}>
           {data.items.map((post) => (
-            <PostItem key={post.id} post={post} moderator={moderator} onChange={replacePost} />
+            <PostItem
+              key={post.id}
+              post={post}
+              sectionKey={topic.sectionKey}
+              moderator={moderator}
+              onChange={replacePost}
+            />
           ))}
         </ul>
         <Paging

@@ -17,6 +17,20 @@ import { useFormat } from "../../format";
 import { useT } from "../../i18n";
 import { cardListRules } from "../../ui/cardList";
 
+// The section for public cases: the API returns no author names there.
+export const WAY_OUT_SECTION = "way_out";
+
+/** The name shown for an author: "Participant" in the section for public cases. */
+export function useAuthorLabel(sectionKey: string) {
+  const t = useT();
+  return (author: { authorName: string | null; isOwn: boolean }) => {
+    if (sectionKey === WAY_OUT_SECTION) {
+      return t(author.isOwn ? "forum.participantYou" : "forum.participant");
+    }
+    return author.authorName ?? t("forum.formerMember");
+  };
+}
+
 export const useForumStyles = makeStyles({
   ...cardListRules,
   hiddenCard: {

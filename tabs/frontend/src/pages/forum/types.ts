@@ -20,7 +20,7 @@ export interface Topic {
   sectionKey: string;
   sectionTitle: string;
   title: string;
-  /** Null when the author's account was erased. */
+  /** Null when the author's account was erased, and always in the section for public cases. */
   authorName: string | null;
   isOwn: boolean;
   postCount: number;
@@ -41,6 +41,7 @@ export interface TopicList {
 export interface Post {
   id: number;
   topicId: number;
+  /** Null when the author's account was erased, and always in the section for public cases. */
   authorName: string | null;
   isOwn: boolean;
   isFirst: boolean;
