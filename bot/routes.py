@@ -118,7 +118,7 @@ async def messages(request: web.Request) -> web.Response:
     """Pass one activity from the Bot Connector to the bot and return its response."""
     if "application/json" not in request.headers.get("Content-Type", ""):
         raise web.HTTPUnsupportedMediaType(text="expected Content-Type: application/json")
-    # The SDK parses the body itself and answers 500 when it is not JSON.
+    # The SDK parses the body itself and returns 500 when it is not JSON.
     try:
         await request.json()
     except ValueError:

@@ -46,7 +46,7 @@ MAX_REQUEST_INT = 2**31 - 1
 
 
 class Access(enum.Enum):
-    """Who may call an endpoint; the server checks it before the handler runs."""
+    """Access level of an endpoint, checked by the server before the handler runs."""
 
     PUBLIC = "public"  # anyone, signed in or not
     USER = "user"  # any signed-in user
@@ -91,7 +91,7 @@ class ApiProblem(Exception):
 
 @dataclass
 class ApiContext:
-    """What a handler gets besides the request: who calls, in which language, the services."""
+    """Handler context besides the request: the caller, the language and the services."""
 
     request: web.Request
     actor: Actor | None
@@ -139,8 +139,13 @@ class ApiContext:
         digits = raw.removeprefix("-")
         if not (digits.isascii() and digits.isdigit()):
             raise ValidationFailed([FieldError(name, "not_a_number")])
-        # Python refuses to parse numbers of thousands of digits; these are out of range anyway.
-        value = int(raw) if len(digits) <= 18 else (minimum - 1 if raw[0] == "-" else maximum + 1)
+        # Python rejects numbers of thousands of digits, and these are out of range anyway.
+        if len(digits) <= 18:
+            value = int(raw)
+        elif raw.startswith("-"):
+            value = minimum - 1
+        else:
+            value = maximum + 1
         if value < minimum:
             raise ValidationFailed([FieldError(name, "too_small", limit=minimum, actual=value)])
         if value > maximum:
@@ -189,9 +194,9 @@ class Endpoint:
     query: Mapping[str, Any] = field(default_factory=dict)
     body: Mapping[str, Any] | None = None
     response: Mapping[str, Any] | None = None
-    # Content type of a successful answer other than JSON, such as text/csv.
+    # Content type of a successful response other than JSON, such as text/csv.
     produces: str = "application/json"
-    # Status of a successful answer, such as 201 for a created resource.
+    # Status of a successful response, such as 201 for a created resource.
     status: int = 200
 
     @property

@@ -151,8 +151,12 @@ def parse_event_form(
 
     if errors:
         raise ValidationFailed(errors)
-    assert kind is not None and starts_at is not None and ends_at is not None
-    assert is_public is not None and time_zone is not None
+    # Every field is set once no error was found; the asserts narrow the types.
+    assert kind is not None
+    assert starts_at is not None
+    assert ends_at is not None
+    assert is_public is not None
+    assert time_zone is not None
     return EventForm(
         kind=kind,
         title=title,
